@@ -1,0 +1,153 @@
+/**
+ * Pathlight: an embeddable customer-journey SDK.
+ *
+ * @example
+ * import { Pathlight } from 'pathlight';
+ * const pl = await Pathlight.init({ config, answers });
+ * pl.on('handoff', (payload) => sendToSupport(payload));
+ */
+
+/** A trigger config document. Schema: `pathlight/schema/config.v1.schema.json`. */
+export interface Config {
+  $schema?: string;
+  version: 1;
+  triggers: Trigger[];
+}
+
+/** When to show a nudge and what to put in it. */
+export interface Trigger {
+  /** Unique id: letters, digits, `-`, `_`, `.`. */
+  id: string;
+  /** Conditions that must all hold. */
+  when: Conditions;
+  /** The nudge's message (at most 280 characters). */
+  message: string;
+  /** Answer ids to show first, in order. */
+  answers?: string[];
+  /** Answer tags to fill the nudge with (after `answers`). */
+  tags?: string[];
+  /** The highest priority wins when several triggers are due; ties go to config order. Default 0. */
+  priority?: number;
+}
+
+/** Conditions of a trigger; every key given must hold. */
+export interface Conditions {
+  /** Path pattern: `/checkout`, `/checkout/*`, `/products/:id`, `/help/**`. */
+  page?: string;
+  /** Seconds on the current page. */
+  dwellSeconds?: number;
+}
+
+/** An answer document. Schema: `pathlight/schema/answers.v1.schema.json`. */
+export interface Answers {
+  $schema?: string;
+  version: 1;
+  answers: Answer[];
+}
+
+/** One help answer. */
+export interface Answer {
+  id: string;
+  title: string;
+  /** Plain text; blank lines separate paragraphs. Never rendered as HTML. */
+  body: string;
+  /** An http(s) address or a path for more detail. */
+  url?: string;
+  tags?: string[];
+  /** Path patterns the answer is relevant to. */
+  pages?: string[];
+}
+
+/** One problem in a config or answer document. */
+export interface Problem {
+  /** JSON Pointer to the value, e.g. `/triggers/0/when/dwellSeconds`. */
+  path: string;
+  message: string;
+  hint?: string;
+}
+
+/** The error every Pathlight call throws or rejects with. */
+export interface PathlightError extends Error {
+  name: 'PathlightError';
+  /** For config and answer errors: every problem found. */
+  problems?: Problem[];
+}
+
+export interface InitOptions {
+  /** The trigger config, as an object or a JSON string. */
+  config: Config | string;
+  /** The answer document, as an object or a JSON string. */
+  answers?: Answers | string;
+}
+
+/** A nudge that was shown. */
+export interface Nudge {
+  triggerId: string;
+  message: string;
+  answers: { id: string; title: string; body: string; url?: string }[];
+}
+
+/** The handoff payload, v1. Schema: `pathlight/schema/handoff.v1.schema.json`. */
+export interface HandoffPayload {
+  version: 1;
+  /** Unique id; use it as the idempotency key. */
+  id: string;
+  createdAt: string;
+  visitor: { id: string };
+  trigger: { id: string; message: string } | null;
+  journey: {
+    kind: 'pageView' | 'custom' | 'identify' | 'nudgeShown' | 'answerOpened' | 'nudgeDismissed' | 'handoff';
+    at: string;
+    path: string;
+    detail?: string;
+  }[];
+  foldedSteps: number;
+  answers: { id: string; title: string; triggerId: string; opened: boolean }[];
+  message: string;
+  /** A paragraph for the agent. */
+  summary: string;
+}
+
+export interface EventMap {
+  nudge: Nudge;
+  handoff: HandoffPayload;
+  error: PathlightError;
+}
+
+/** A running instance. */
+export interface PathlightInstance {
+  /** Record a custom event. */
+  track(name: string, props?: Record<string, unknown>): void;
+  /** Attach attributes to the visitor. */
+  identify(attributes: Record<string, unknown>): void;
+  /** Listen to an event. Handlers that throw are reported to `error` handlers, never to the page. */
+  on<K extends keyof EventMap>(event: K, handler: (value: EventMap[K]) => void): void;
+  /** Remove a handler added with `on`. */
+  off<K extends keyof EventMap>(event: K, handler: (value: EventMap[K]) => void): void;
+  /** Remove every listener, timer and element Pathlight added. */
+  destroy(): void;
+}
+
+/** Load the wasm module early (optional). */
+export function load(): Promise<void>;
+/** Start Pathlight; rejects with a `PathlightError` naming the wrong option. */
+export function init(options: InitOptions): Promise<PathlightInstance>;
+/** Every problem in a config (empty when valid). */
+export function validate(config: unknown): Promise<Problem[]>;
+/** Every problem in an answer document (empty when valid). */
+export function validateAnswers(answers: unknown): Promise<Problem[]>;
+
+export declare const Pathlight: {
+  readonly init: typeof init;
+  readonly load: typeof load;
+  readonly validate: typeof validate;
+  readonly validateAnswers: typeof validateAnswers;
+};
+export default Pathlight;
+
+declare global {
+  interface Window {
+    /** Set by the script-tag entry `auto.js`. */
+    Pathlight?: { readonly ready: Promise<PathlightInstance | null> };
+  }
+}

@@ -1,0 +1,188 @@
+//! The trigger config document (`"version": 1`), read from untrusted JSON
+//! with every problem reported at its JSON Pointer path.
+//!
+//! The published schema is `schema/config.v1.schema.json`; a test checks the
+//! two agree on the examples.
+
+use crate::error::Error;
+use crate::rules::pattern::PathPattern;
+use crate::rules::{Condition, Trigger};
+use crate::validate::{Path, Problems, Reader};
+use serde_json::{Map, Value};
+
+/// Most triggers one config may hold.
+pub const MAX_TRIGGERS: usize = 200;
+/// Longest nudge message, in characters.
+pub const MAX_MESSAGE: usize = 280;
+
+/// A validated config.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Config {
+    /// The triggers, in config order.
+    pub triggers: Vec<Trigger>,
+}
+
+const TOP_KEYS: &[&str] = &["$schema", "version", "triggers"];
+const TRIGGER_KEYS: &[&str] = &["id", "when", "message", "answers", "tags", "priority"];
+const WHEN_KEYS: &[&str] = &["page", "dwellSeconds"];
+
+impl Config {
+    /// Parse and validate a JSON string.
+    ///
+    /// ```
+    /// let err = pathlight::Config::from_json(r#"{"version": 1, "triggers": [{"id": "a", "whenn": {}}]}"#)
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("/triggers/0/whenn: unknown key `whenn` (did you mean `when`?)"));
+    /// ```
+    pub fn from_json(text: &str) -> Result<Config, Error> {
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            Error::Config(Problems(vec![crate::validate::Problem {
+                path: String::new(),
+                message: format!("is not valid JSON: {e}"),
+                hint: None,
+            }]))
+        })?;
+        Config::from_value(&value)
+    }
+
+    /// Validate an already parsed document.
+    pub fn from_value(value: &Value) -> Result<Config, Error> {
+        parse(value).map_err(Error::Config)
+    }
+}
+
+/// Every problem in `value` as a config; empty when it is valid.
+pub fn validate(value: &Value) -> Problems {
+    parse(value).err().unwrap_or_default()
+}
+
+fn parse(value: &Value) -> Result<Config, Problems> {
+    let mut r = Reader::new();
+    let root = Path::Root;
+    let mut config = Config::default();
+    if let Some(top) = r.object(&root, value) {
+        r.unknown_keys(&root, top, TOP_KEYS);
+        r.version(&root, top.get("version"));
+        let at = Path::Key(&root, "triggers");
+        match top.get("triggers") {
+            None => r.problem(&at, "is required (use [] for none)"),
+            Some(Value::Array(items)) if items.len() > MAX_TRIGGERS => r.problem(
+                &at,
+                format!(
+                    "has {} triggers: at most {MAX_TRIGGERS} allowed",
+                    items.len()
+                ),
+            ),
+            Some(Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    if let Some(t) = trigger(&mut r, &Path::Index(&at, i), item) {
+                        config.triggers.push(t);
+                    }
+                }
+                duplicate_ids(&mut r, &at, items);
+            }
+            Some(other) => r.expected(&at, "an array of triggers", other),
+        }
+    }
+    r.finish(config)
+}
+
+fn duplicate_ids(r: &mut Reader, at: &Path, items: &[Value]) {
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        if let Some(id) = item.get("id").and_then(Value::as_str) {
+            if seen.contains(&id) {
+                let p = Path::Index(at, i);
+                r.problem(&Path::Key(&p, "id"), format!("duplicate trigger id `{id}`"));
+            }
+            seen.push(id);
+        }
+    }
+}
+
+fn trigger(r: &mut Reader, at: &Path, value: &Value) -> Option<Trigger> {
+    let map = r.object(at, value)?;
+    r.unknown_keys(at, map, TRIGGER_KEYS);
+    let id = r.id(&Path::Key(at, "id"), map.get("id"));
+    let when = match map.get("when") {
+        None => {
+            r.problem(&Path::Key(at, "when"), "is required");
+            None
+        }
+        Some(v) => when(r, &Path::Key(at, "when"), v),
+    };
+    let message = r.string(&Path::Key(at, "message"), map.get("message"), MAX_MESSAGE);
+    let answers = r.opt_strings(&Path::Key(at, "answers"), map.get("answers"), 64, 20);
+    let tags = r.opt_strings(&Path::Key(at, "tags"), map.get("tags"), 64, 20);
+    let priority = priority(r, &Path::Key(at, "priority"), map.get("priority"));
+    if answers.is_empty()
+        && tags.is_empty()
+        && map.get("answers").is_none()
+        && map.get("tags").is_none()
+    {
+        r.problem_hint(
+            at,
+            "a trigger needs `answers` or `tags` to choose what to show",
+            "add \"answers\": [\"an-answer-id\"]".into(),
+        );
+    }
+    Some(Trigger {
+        id: id?,
+        when: when?,
+        message: message?,
+        answers,
+        tags,
+        priority: priority?,
+    })
+}
+
+fn priority(r: &mut Reader, at: &Path, value: Option<&Value>) -> Option<i64> {
+    match value {
+        None => Some(0),
+        Some(v) => match v.as_i64() {
+            Some(n) if (-1000..=1000).contains(&n) => Some(n),
+            _ => {
+                r.problem(at, "must be a whole number between -1000 and 1000");
+                None
+            }
+        },
+    }
+}
+
+fn when(r: &mut Reader, at: &Path, value: &Value) -> Option<Condition> {
+    let map: &Map<String, Value> = r.object(at, value)?;
+    r.unknown_keys(at, map, WHEN_KEYS);
+    if map.is_empty() {
+        r.problem_hint(
+            at,
+            "needs at least one condition",
+            "for example {\"page\": \"/checkout\"}".into(),
+        );
+        return None;
+    }
+    let mut all = Vec::new();
+    let mut ok = true;
+    for (key, v) in map {
+        let p = Path::Key(at, key);
+        let c = match key.as_str() {
+            "page" => r
+                .string(&p, Some(v), 512)
+                .and_then(|s| match PathPattern::parse(&s) {
+                    Ok(pat) => Some(Condition::Page(pat)),
+                    Err(msg) => {
+                        r.problem(&p, msg);
+                        None
+                    }
+                }),
+            "dwellSeconds" => r
+                .opt_uint(&p, Some(v), 0, 86_400)
+                .map(Condition::DwellSeconds),
+            _ => continue,
+        };
+        match c {
+            Some(c) => all.push(c),
+            None => ok = false,
+        }
+    }
+    ok.then_some(Condition::All(all))
+}

@@ -1,0 +1,82 @@
+//! Triggers and the conditions that decide when they fire.
+
+pub mod pattern;
+
+use crate::journey::Journey;
+use crate::time::Millis;
+use pattern::PathPattern;
+
+/// A condition over the journey. Several keys in one `when` object all have
+/// to hold ([`Condition::All`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    /// Every condition holds.
+    All(Vec<Condition>),
+    /// The current page path matches.
+    Page(PathPattern),
+    /// The visitor has been on the current page at least this many seconds.
+    DwellSeconds(u64),
+}
+
+/// When a condition will hold if nothing else happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    /// It holds now.
+    Now,
+    /// It will hold at this time unless something changes.
+    At(Millis),
+    /// It cannot come to hold by time passing alone.
+    Never,
+}
+
+impl Condition {
+    /// Evaluate at `now` over `journey`.
+    pub fn due(&self, journey: &Journey, now: Millis) -> Due {
+        match self {
+            Condition::Page(p) => match &journey.page {
+                Some(page) if p.matches(&page.path) => Due::Now,
+                _ => Due::Never,
+            },
+            Condition::DwellSeconds(s) => match &journey.page {
+                None => Due::Never,
+                Some(page) => {
+                    let at = page.since.saturating_add(s.saturating_mul(1000));
+                    if now >= at {
+                        Due::Now
+                    } else {
+                        Due::At(at)
+                    }
+                }
+            },
+            Condition::All(items) => {
+                let mut due = Due::Now;
+                for c in items {
+                    match (c.due(journey, now), due) {
+                        (Due::Never, _) => return Due::Never,
+                        (Due::At(t), Due::At(u)) => due = Due::At(t.max(u)),
+                        (Due::At(t), Due::Now) => due = Due::At(t),
+                        _ => {}
+                    }
+                }
+                due
+            }
+        }
+    }
+}
+
+/// A trigger as the config defines it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trigger {
+    /// Its id, unique in the config.
+    pub id: String,
+    /// When it fires.
+    pub when: Condition,
+    /// The nudge's message.
+    pub message: String,
+    /// Answer ids to show, in order.
+    pub answers: Vec<String>,
+    /// Answer tags to pick answers by, after the listed ones.
+    pub tags: Vec<String>,
+    /// Higher wins when several are due at once.
+    pub priority: i64,
+}

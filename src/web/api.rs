@@ -1,0 +1,177 @@
+//! The exported JS API. Each export only converts its arguments (see
+//! [`super::convert`]) and calls into the runtime.
+
+use super::convert::{document, error_to_js, get, object_arg, options, string_arg, to_js};
+use super::runtime::{Runtime, TOPICS};
+use crate::config::{self, Config};
+use crate::error::Error;
+use crate::journey::Event;
+use crate::knowledge::Knowledge;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+const INIT: &str = "Pathlight.init(options)";
+const INIT_OPTIONS: &[&str] = &["config", "answers"];
+
+/// A running Pathlight instance. Create it with `Pathlight.init(options)`
+/// from the npm package (which loads the wasm first).
+///
+/// ```js
+/// import { Pathlight } from 'pathlight';
+/// const pl = await Pathlight.init({ config, answers });
+/// pl.on('handoff', (payload) => sendToMyChat(payload));
+/// pl.track('added_to_cart', { sku: 'MUG-1' });
+/// ```
+#[wasm_bindgen]
+pub struct Pathlight {
+    rt: Rc<Runtime>,
+}
+
+#[wasm_bindgen]
+impl Pathlight {
+    /// Start Pathlight on this page with a config and answers (objects or
+    /// JSON strings). Throws a `PathlightError` naming the wrong option, with
+    /// `error.problems` listing every config or answer problem by JSON path.
+    ///
+    /// ```js
+    /// const pl = new Pathlight({ config: { version: 1, triggers: [] }, answers: { version: 1, answers: [] } });
+    /// ```
+    #[wasm_bindgen(constructor)]
+    pub fn new(opts: JsValue) -> Result<Pathlight, JsValue> {
+        let obj = options(&opts, INIT, INIT_OPTIONS).map_err(|e| error_to_js(&e))?;
+        let config = get(&obj, "config");
+        if config.is_undefined() {
+            return Err(error_to_js(&Error::Argument {
+                call: "Pathlight.init(options.config)",
+                message: "is required: pass your trigger config ({ version: 1, triggers: [...] })"
+                    .into(),
+            }));
+        }
+        let config = document(&config, "config")
+            .and_then(|v| {
+                Config::from_value(&v).map_err(|e| e.problems().cloned().unwrap_or_default())
+            })
+            .map_err(|p| error_to_js(&Error::Config(p)))?;
+        let answers = get(&obj, "answers");
+        let knowledge = if answers.is_undefined() {
+            Knowledge::default()
+        } else {
+            document(&answers, "answers")
+                .and_then(|v| {
+                    Knowledge::from_value(&v).map_err(|e| e.problems().cloned().unwrap_or_default())
+                })
+                .map_err(|p| error_to_js(&Error::Answers(p)))?
+        };
+        Ok(Pathlight {
+            rt: Runtime::start(config, knowledge),
+        })
+    }
+
+    /// Record a custom event, e.g. `pl.track('coupon_failed', { code: 'X' })`.
+    pub fn track(&self, name: JsValue, props: JsValue) -> Result<(), JsValue> {
+        self.live("track(name, props)")?;
+        let name = string_arg(&name, "track(name)", 100).map_err(|e| error_to_js(&e))?;
+        let props = object_arg(&props, "track(name, props)").map_err(|e| error_to_js(&e))?;
+        self.rt.dispatch(Event::Custom { name, props });
+        Ok(())
+    }
+
+    /// Attach attributes to the visitor, e.g. `pl.identify({ plan: 'pro' })`.
+    pub fn identify(&self, attributes: JsValue) -> Result<(), JsValue> {
+        self.live("identify(attributes)")?;
+        let attrs = object_arg(&attributes, "identify(attributes)").map_err(|e| error_to_js(&e))?;
+        self.rt.dispatch(Event::Identify(attrs));
+        Ok(())
+    }
+
+    /// Listen to `'nudge'`, `'handoff'` or `'error'`. A handler that throws
+    /// is reported to `'error'` handlers and never breaks the page.
+    ///
+    /// ```js
+    /// pl.on('handoff', (payload) => fetch('/support', { method: 'POST', body: JSON.stringify(payload) }));
+    /// ```
+    pub fn on(&self, event: JsValue, handler: JsValue) -> Result<(), JsValue> {
+        self.live("on(event, handler)")?;
+        let (topic, f) = topic_and_handler(&event, handler, "on(event, handler)")?;
+        self.rt.on(topic, f);
+        Ok(())
+    }
+
+    /// Remove a handler added with `on`.
+    pub fn off(&self, event: JsValue, handler: JsValue) -> Result<(), JsValue> {
+        let (topic, f) = topic_and_handler(&event, handler, "off(event, handler)")?;
+        self.rt.off(topic, &f);
+        Ok(())
+    }
+
+    /// Remove every listener, timer and node this instance added. Safe to
+    /// call twice; other calls afterwards throw.
+    pub fn destroy(&self) {
+        self.rt.destroy();
+    }
+
+    fn live(&self, call: &'static str) -> Result<(), JsValue> {
+        if self.rt.is_destroyed() {
+            Err(error_to_js(&Error::Destroyed(call)))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+fn topic_and_handler(
+    event: &JsValue,
+    handler: JsValue,
+    call: &'static str,
+) -> Result<(&'static str, js_sys::Function), JsValue> {
+    let name = event.as_string().unwrap_or_default();
+    let Some(topic) = TOPICS.iter().copied().find(|t| *t == name) else {
+        return Err(error_to_js(&Error::Argument {
+            call,
+            message: format!(
+                "unknown event `{name}`; expected one of {}",
+                TOPICS.join(", ")
+            ),
+        }));
+    };
+    let f = handler.dyn_into::<js_sys::Function>().map_err(|v| {
+        error_to_js(&Error::Argument {
+            call,
+            message: format!(
+                "handler must be a function, got {}",
+                super::convert::js_type(&v)
+            ),
+        })
+    })?;
+    Ok((topic, f))
+}
+
+/// Check a config without starting anything. Returns the list of problems
+/// (`[]` when valid), each `{ path, message, hint? }`.
+///
+/// ```js
+/// validateConfig({ version: 1, triggers: [{ id: 'a', whenn: {} }] });
+/// // [{ path: '/triggers/0/whenn', message: 'unknown key `whenn`', hint: 'did you mean `when`?' }, ...]
+/// ```
+#[wasm_bindgen(js_name = validateConfig)]
+pub fn validate_config(config: JsValue) -> JsValue {
+    let problems = match document(&config, "config") {
+        Ok(v) => config::validate(&v),
+        Err(p) => p,
+    };
+    to_js(&problems)
+}
+
+/// Check an answer document. Returns the list of problems (`[]` when valid).
+#[wasm_bindgen(js_name = validateAnswers)]
+pub fn validate_answers(answers: JsValue) -> JsValue {
+    let problems = match document(&answers, "answers") {
+        Ok(v) => Knowledge::from_value(&v)
+            .err()
+            .and_then(|e| e.problems().cloned())
+            .unwrap_or_default(),
+        Err(p) => p,
+    };
+    to_js(&problems)
+}

@@ -1,0 +1,170 @@
+//! The one place values cross the JS/Rust boundary.
+//!
+//! Untrusted documents (config, answers, stored state) come in as JSON text,
+//! so parsing is bounded in depth (serde_json stops at 128 levels) and size
+//! ([`MAX_DOCUMENT`]) whatever the host passes. Values go out as plain JS
+//! objects. Core errors become JS `Error`s named `PathlightError`, with the
+//! validation problems attached as `error.problems`.
+
+use crate::error::Error;
+use crate::validate::{closest, Problem, Problems};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The largest config or answer document accepted, in bytes of JSON.
+pub const MAX_DOCUMENT: usize = 2 * 1024 * 1024;
+
+/// A core error as a JS `Error`.
+pub fn error_to_js(e: &Error) -> JsValue {
+    let err = js_sys::Error::new(&e.to_string());
+    err.set_name("PathlightError");
+    if let Some(p) = e.problems() {
+        let _ = js_sys::Reflect::set(&err, &JsValue::from_str("problems"), &to_js(p));
+    }
+    err.into()
+}
+
+/// A Rust value as a plain JS value (objects, not `Map`s).
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&ser).unwrap_or(JsValue::NULL)
+}
+
+/// A document the host passed, as a JSON value: a JSON string is parsed, an
+/// object is serialised first. `what` names it in errors.
+pub fn document(value: &JsValue, what: &'static str) -> Result<Value, Problems> {
+    let text = if let Some(s) = value.as_string() {
+        s
+    } else if value.is_object() && !value.is_function() {
+        match js_sys::JSON::stringify(value) {
+            Ok(s) => String::from(s),
+            Err(_) => {
+                return Err(one(
+                    what,
+                    "could not be read as JSON (does it contain a cycle or a BigInt?)",
+                ))
+            }
+        }
+    } else {
+        return Err(one(what, "must be an object or a JSON string"));
+    };
+    if text.len() > MAX_DOCUMENT {
+        return Err(one(what, "is larger than 2 MB"));
+    }
+    serde_json::from_str(&text).map_err(|e| {
+        let msg = if e.to_string().contains("recursion limit") {
+            "is nested too deeply (more than 128 levels)".to_string()
+        } else {
+            format!("is not valid JSON: {e}")
+        };
+        one(what, &msg)
+    })
+}
+
+fn one(_what: &str, message: &str) -> Problems {
+    Problems(vec![Problem {
+        path: String::new(),
+        message: message.to_string(),
+        hint: None,
+    }])
+}
+
+/// Read a plain options object, rejecting unknown keys by name.
+pub fn options(
+    value: &JsValue,
+    call: &'static str,
+    known: &[&str],
+) -> Result<js_sys::Object, Error> {
+    if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
+        return Err(Error::Argument {
+            call,
+            message: "expected an options object such as { config, answers }".into(),
+        });
+    }
+    let obj: js_sys::Object = value.clone().unchecked_into();
+    for key in js_sys::Object::keys(&obj).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            let hint = match closest(&key, known) {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => format!("known options: {}", known.join(", ")),
+            };
+            return Err(Error::Argument {
+                call,
+                message: format!("unknown option `{key}` ({hint})"),
+            });
+        }
+    }
+    Ok(obj)
+}
+
+/// The property `key` of `obj` (undefined when absent).
+pub fn get(obj: &js_sys::Object, key: &str) -> JsValue {
+    js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A non-empty string argument of at most `max` characters.
+pub fn string_arg(value: &JsValue, call: &'static str, max: usize) -> Result<String, Error> {
+    match value.as_string() {
+        Some(s) if !s.is_empty() && s.chars().count() <= max => Ok(s),
+        Some(s) if s.is_empty() => Err(Error::Argument {
+            call,
+            message: "expected a non-empty string".into(),
+        }),
+        Some(_) => Err(Error::Argument {
+            call,
+            message: format!("expected a string of at most {max} characters"),
+        }),
+        None => Err(Error::Argument {
+            call,
+            message: format!("expected a string, got {}", js_type(value)),
+        }),
+    }
+}
+
+/// An optional plain object argument (`undefined` and `null` give an empty map).
+pub fn object_arg(value: &JsValue, call: &'static str) -> Result<Map<String, Value>, Error> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Map::new());
+    }
+    if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
+        return Err(Error::Argument {
+            call,
+            message: format!("expected a plain object, got {}", js_type(value)),
+        });
+    }
+    match document(value, call) {
+        Ok(Value::Object(m)) => Ok(m),
+        Ok(_) => Err(Error::Argument {
+            call,
+            message: "expected a plain object".into(),
+        }),
+        Err(p) => Err(Error::Argument {
+            call,
+            message: p.to_string(),
+        }),
+    }
+}
+
+/// The type of a JS value, for messages.
+pub fn js_type(value: &JsValue) -> &'static str {
+    if value.is_undefined() {
+        "undefined"
+    } else if value.is_null() {
+        "null"
+    } else if value.as_bool().is_some() {
+        "a boolean"
+    } else if value.as_f64().is_some() {
+        "a number"
+    } else if value.is_string() {
+        "a string"
+    } else if value.is_function() {
+        "a function"
+    } else if js_sys::Array::is_array(value) {
+        "an array"
+    } else {
+        "an object"
+    }
+}

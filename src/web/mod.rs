@@ -1,0 +1,18 @@
+//! The browser adapter, compiled only for `wasm32`: it turns DOM events into
+//! engine events and carries out the engine's actions.
+//!
+//! - [`api`]: the exported JS API, thin.
+//! - [`convert`]: every value crossing the JS/Rust boundary.
+//! - [`runtime`]: the running instance (engine, widget, timer, listeners).
+//! - [`widget`]: the Shadow DOM user interface.
+//! - [`storage`]: the persisted snapshot.
+//! - [`listener`]: DOM listeners removed on drop.
+
+pub mod api;
+pub mod convert;
+pub mod listener;
+pub mod runtime;
+pub mod storage;
+pub mod widget;
+
+pub use api::{validate_answers, validate_config, Pathlight};

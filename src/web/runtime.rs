@@ -1,0 +1,339 @@
+//! The running instance: owns the engine, the widget, the listeners and the
+//! timer, feeds events to the engine and carries out its actions.
+//!
+//! Re-entrancy: host callbacks may call back into the instance (`track`
+//! inside an `on('nudge')` handler, `destroy` inside `on('handoff')`).
+//! Events are therefore queued and drained by one loop, and no `RefCell`
+//! borrow is held while JS code runs.
+
+use super::convert::to_js;
+use super::listener::Listener;
+use super::storage::Store;
+use super::widget::{UiEvent, Widget};
+use crate::config::Config;
+use crate::engine::{Action, Engine};
+use crate::journey::Event;
+use crate::knowledge::Knowledge;
+use crate::time::Millis;
+use gloo_timers::callback::Timeout;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+
+/// Events a host can listen to with `on(name, fn)`.
+pub const TOPICS: &[&str] = &["nudge", "handoff", "error"];
+
+/// The current time from the browser's clock.
+pub fn now() -> Millis {
+    js_sys::Date::now() as Millis
+}
+
+/// A running Pathlight instance.
+pub struct Runtime {
+    me: Weak<Runtime>,
+    engine: RefCell<Engine>,
+    widget: RefCell<Option<Widget>>,
+    handlers: RefCell<Vec<(&'static str, js_sys::Function)>>,
+    listeners: RefCell<Vec<Listener>>,
+    timer: RefCell<Option<(Millis, Timeout)>>,
+    queue: RefCell<VecDeque<Event>>,
+    busy: Cell<bool>,
+    destroyed: Cell<bool>,
+    store: Store,
+}
+
+impl Runtime {
+    /// Start: restore the stored journey, mount the widget, listen for
+    /// navigation, and record the current page.
+    pub fn start(config: Config, knowledge: Knowledge) -> Rc<Runtime> {
+        let store = Store::local();
+        let mut engine = Engine::new(config, knowledge, random_id());
+        if let Some(snapshot) = store.load() {
+            engine.restore(snapshot, now());
+        }
+        let rt = Rc::new_cyclic(|me| Runtime {
+            me: me.clone(),
+            engine: RefCell::new(engine),
+            widget: RefCell::new(None),
+            handlers: RefCell::new(Vec::new()),
+            listeners: RefCell::new(Vec::new()),
+            timer: RefCell::new(None),
+            queue: RefCell::new(VecDeque::new()),
+            busy: Cell::new(false),
+            destroyed: Cell::new(false),
+            store,
+        });
+        rt.mount_widget();
+        rt.listen_navigation();
+        rt.dispatch(current_page());
+        rt
+    }
+
+    fn mount_widget(&self) {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let me = self.me.clone();
+        let on = Rc::new(move |ev: UiEvent| {
+            if let Some(rt) = me.upgrade() {
+                rt.ui(ev);
+            }
+        });
+        match Widget::mount(&doc, on) {
+            Ok(w) => *self.widget.borrow_mut() = Some(w),
+            Err(e) => self.report("the widget could not be shown", &e),
+        }
+    }
+
+    fn listen_navigation(&self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let mut listeners = self.listeners.borrow_mut();
+        for kind in ["popstate", "hashchange"] {
+            let me = self.me.clone();
+            listeners.push(Listener::new(&window, kind, move |_| {
+                if let Some(rt) = me.upgrade() {
+                    rt.dispatch(current_page());
+                }
+            }));
+        }
+    }
+
+    /// Is the instance destroyed?
+    pub fn is_destroyed(&self) -> bool {
+        self.destroyed.get()
+    }
+
+    /// Feed an event to the engine and carry out what it asks.
+    pub fn dispatch(&self, event: Event) {
+        if self.destroyed.get() {
+            return;
+        }
+        self.queue.borrow_mut().push_back(event);
+        if self.busy.replace(true) {
+            return; // the running loop below will take it
+        }
+        loop {
+            let next = self.queue.borrow_mut().pop_front();
+            let Some(event) = next else { break };
+            let actions = match self.engine.try_borrow_mut() {
+                Ok(mut engine) => engine.handle(event, now()),
+                Err(_) => Vec::new(),
+            };
+            self.perform(actions);
+            if self.destroyed.get() {
+                break;
+            }
+        }
+        self.busy.set(false);
+        self.arm_timer();
+    }
+
+    fn tick(&self) {
+        if self.destroyed.get() {
+            return;
+        }
+        self.timer.borrow_mut().take();
+        let actions = match self.engine.try_borrow_mut() {
+            Ok(mut engine) => engine.tick(now()),
+            Err(_) => Vec::new(),
+        };
+        self.perform(actions);
+        self.arm_timer();
+    }
+
+    /// Keep exactly one timer, set for the engine's next wake-up.
+    fn arm_timer(&self) {
+        if self.destroyed.get() {
+            return;
+        }
+        let wake = self.engine.try_borrow().ok().and_then(|e| e.next_wake());
+        let mut timer = self.timer.borrow_mut();
+        if timer.as_ref().map(|(at, _)| *at) == wake {
+            return;
+        }
+        *timer = wake.map(|at| {
+            let delay = at.saturating_sub(now()).min(i32::MAX as u64) as u32;
+            let me = self.me.clone();
+            let t = Timeout::new(delay, move || {
+                if let Some(rt) = me.upgrade() {
+                    rt.tick();
+                }
+            });
+            (at, t)
+        });
+    }
+
+    fn perform(&self, actions: Vec<Action>) {
+        for action in actions {
+            match action {
+                Action::ShowNudge(nudge) => {
+                    if let Some(w) = self.widget.borrow().as_ref() {
+                        w.show_nudge(&nudge);
+                    }
+                    self.emit("nudge", &to_js(&nudge));
+                }
+                Action::Handoff(payload) => {
+                    let delivered = self.emit("handoff", &to_js(&payload));
+                    let text = if delivered {
+                        "Thanks! A person from our team has your question and the pages you viewed, so you won't have to repeat yourself."
+                    } else {
+                        "Sorry, we couldn't reach a person just now. Your question is saved; please try again in a moment."
+                    };
+                    if !delivered {
+                        self.report(
+                            "no handoff handler accepted the handoff",
+                            &JsValue::UNDEFINED,
+                        );
+                    }
+                    if let Some(w) = self.widget.borrow().as_ref() {
+                        w.show_outcome(text);
+                    }
+                }
+                Action::Persist => {
+                    let saved = self
+                        .engine
+                        .try_borrow()
+                        .map(|e| self.store.save(e.snapshot()));
+                    let _ = saved;
+                }
+            }
+        }
+    }
+
+    fn ui(&self, ev: UiEvent) {
+        match ev {
+            UiEvent::Open => {
+                let answers = self
+                    .engine
+                    .try_borrow()
+                    .map(|e| e.panel_answers())
+                    .unwrap_or_default();
+                if let Some(w) = self.widget.borrow().as_ref() {
+                    w.open_panel(&answers);
+                }
+            }
+            UiEvent::Close => {
+                let was_open = self.widget.borrow().as_ref().is_some_and(|w| w.is_open());
+                if let Some(w) = self.widget.borrow().as_ref() {
+                    w.close(true);
+                }
+                if was_open {
+                    self.dispatch(Event::NudgeDismissed);
+                }
+            }
+            UiEvent::OpenAnswer(id) => {
+                let shown = self
+                    .widget
+                    .borrow()
+                    .as_ref()
+                    .is_some_and(|w| w.show_answer(&id));
+                if shown {
+                    self.dispatch(Event::AnswerOpened(id));
+                }
+            }
+            UiEvent::Back => {
+                if let Some(w) = self.widget.borrow().as_ref() {
+                    w.show_list();
+                }
+            }
+            UiEvent::Talk => {
+                if let Some(w) = self.widget.borrow().as_ref() {
+                    w.show_form();
+                }
+            }
+            UiEvent::Send(message) => self.dispatch(Event::HandoffRequested { message }),
+        }
+    }
+
+    /// Add a handler for `topic` (one of [`TOPICS`]).
+    pub fn on(&self, topic: &'static str, f: js_sys::Function) {
+        self.handlers.borrow_mut().push((topic, f));
+    }
+
+    /// Remove a handler added with [`on`](Runtime::on).
+    pub fn off(&self, topic: &str, f: &js_sys::Function) {
+        self.handlers
+            .borrow_mut()
+            .retain(|(t, g)| !(*t == topic && JsValue::from(g) == JsValue::from(f)));
+    }
+
+    /// Call every handler of `topic`. True when at least one ran without
+    /// throwing. A handler that throws is reported, never rethrown.
+    fn emit(&self, topic: &str, arg: &JsValue) -> bool {
+        let fns: Vec<js_sys::Function> = self
+            .handlers
+            .borrow()
+            .iter()
+            .filter(|(t, _)| *t == topic)
+            .map(|(_, f)| f.clone())
+            .collect();
+        let mut ok = false;
+        for f in fns {
+            match f.call1(&JsValue::UNDEFINED, arg) {
+                Ok(_) => ok = true,
+                Err(e) if topic == "error" => {
+                    web_sys::console::error_2(&"Pathlight: an error handler threw".into(), &e)
+                }
+                Err(e) => self.report("an event handler threw", &e),
+            }
+        }
+        ok
+    }
+
+    /// Tell the host something went wrong: `error` handlers, else the console.
+    fn report(&self, message: &str, cause: &JsValue) {
+        let err = js_sys::Error::new(&format!("Pathlight: {message}"));
+        err.set_name("PathlightError");
+        if !cause.is_undefined() {
+            let _ = js_sys::Reflect::set(&err, &"cause".into(), cause);
+        }
+        if !self.emit("error", &err) {
+            web_sys::console::warn_1(&err);
+        }
+    }
+
+    /// Remove everything this instance added to the page.
+    pub fn destroy(&self) {
+        if self.destroyed.replace(true) {
+            return;
+        }
+        self.timer.borrow_mut().take();
+        self.listeners.borrow_mut().clear();
+        // Dropping the widget removes its node (and its listeners).
+        let widget = self.widget.borrow_mut().take();
+        drop(widget);
+        self.handlers.borrow_mut().clear();
+        self.queue.borrow_mut().clear();
+    }
+}
+
+/// A page view of where the browser is now.
+fn current_page() -> Event {
+    let window = web_sys::window();
+    let url = window
+        .as_ref()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    let title = window
+        .and_then(|w| w.document())
+        .map(|d| d.title())
+        .unwrap_or_default();
+    Event::PageView { url, title }
+}
+
+/// A random 128-bit id in hex.
+fn random_id() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for b in bytes.iter_mut() {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
