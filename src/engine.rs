@@ -74,6 +74,9 @@ pub struct Snapshot {
     pub shown: Vec<AnswerSeen>,
     /// The trigger behind the last nudge.
     pub last_trigger: Option<String>,
+    /// When the last nudge was shown.
+    #[serde(default)]
+    pub last_nudge_at: Option<Millis>,
     /// Handoffs made so far (numbers the next handoff id).
     pub handoffs: u32,
 }
@@ -107,6 +110,7 @@ impl Engine {
                 fired: Vec::new(),
                 shown: Vec::new(),
                 last_trigger: None,
+                last_nudge_at: None,
                 handoffs: 0,
             },
         }
@@ -187,6 +191,9 @@ impl Engine {
 
     /// When the engine next needs a [`tick`](Engine::tick), if ever.
     pub fn next_wake(&self) -> Option<Millis> {
+        if self.nudged_this_page() {
+            return None;
+        }
         self.pending()
             .filter_map(|t| match t.when.due(&self.state.journey, 0) {
                 Due::At(at) => Some(at),
@@ -203,7 +210,19 @@ impl Engine {
             .filter(|t| !self.state.fired.contains(&t.id))
     }
 
+    /// At most one nudge per page view: a second one would replace the
+    /// first while the visitor may still be reading it.
+    fn nudged_this_page(&self) -> bool {
+        match (&self.state.journey.page, self.state.last_nudge_at) {
+            (Some(page), Some(at)) => at >= page.since,
+            _ => false,
+        }
+    }
+
     fn evaluate(&mut self, now: Millis) -> Vec<Action> {
+        if self.nudged_this_page() {
+            return Vec::new();
+        }
         let journey = &self.state.journey;
         let mut best: Option<&Trigger> = None;
         for t in self.pending() {
@@ -243,6 +262,7 @@ impl Engine {
         }
         self.state.fired.push(trigger.id.clone());
         self.state.last_trigger = Some(trigger.id.clone());
+        self.state.last_nudge_at = Some(now);
         self.state
             .journey
             .push(StepKind::NudgeShown, now, &trigger.id);

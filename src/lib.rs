@@ -37,6 +37,7 @@ pub mod error;
 pub mod handoff;
 pub mod journey;
 pub mod knowledge;
+pub mod links;
 pub mod rules;
 pub mod time;
 pub mod validate;

@@ -295,16 +295,27 @@ impl Reader {
     }
 }
 
-/// The known key closest to `key` by edit distance, if close enough to be a
-/// likely typo (or equal ignoring case).
+/// The known key closest to `key`: equal ignoring case, a likely typo (small
+/// edit distance), or a known key that `key` is the start of (`dwel` ->
+/// `dwellSeconds`).
 pub fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     let lower = key.to_lowercase();
-    known
+    let typo = known
         .iter()
         .map(|k| (edit_distance(&lower, &k.to_lowercase()), *k))
         .filter(|(d, k)| *d <= (k.len() / 3).max(1))
         .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
+        .map(|(_, k)| k);
+    typo.or_else(|| {
+        (lower.chars().count() >= 3)
+            .then(|| {
+                known
+                    .iter()
+                    .find(|k| k.to_lowercase().starts_with(&lower))
+                    .copied()
+            })
+            .flatten()
+    })
 }
 
 /// Levenshtein distance over chars.
@@ -340,6 +351,8 @@ mod tests {
         let known = ["maxPerSession", "dwellSeconds", "page"];
         assert_eq!(closest("maxPerSesion", &known), Some("maxPerSession"));
         assert_eq!(closest("DwellSeconds", &known), Some("dwellSeconds"));
+        assert_eq!(closest("dwel", &known), Some("dwellSeconds"));
         assert_eq!(closest("colour", &known), None);
+        assert_eq!(closest("pa", &known), None);
     }
 }

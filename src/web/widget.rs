@@ -4,6 +4,7 @@
 
 use super::listener::Listener;
 use crate::engine::{Nudge, NudgeAnswer};
+use crate::links::is_safe_link;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -308,15 +309,6 @@ fn list_item(doc: &Document, list: &Element, a: &NudgeAnswer) -> Result<(), JsVa
     let b = button(doc, &li, "", "answer", &a.title)?;
     b.set_attribute("data-id", &a.id)?;
     Ok(())
-}
-
-/// Only web, mail and phone links are followed.
-pub fn is_safe_link(url: &str) -> bool {
-    let lower = url.trim_start().to_ascii_lowercase();
-    ["https://", "http://", "mailto:", "tel:"]
-        .iter()
-        .any(|p| lower.starts_with(p))
-        || (lower.starts_with('/') && !lower.starts_with("//"))
 }
 
 fn listen(

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need (skipping what is there),
+# then runs every layer: lint, native engine tests, browser tests of the web
+# layer in headless Chromium, and end-to-end tests of the demo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+bash scripts/setup.sh test
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "format and lint (native and wasm32)"
+cargo fmt --check
+cargo clippy --all-targets -- -D warnings
+cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+step "native tests (engine with an injected clock, docs examples)"
+cargo test
+
+step "browser tests of the web layer (wasm-bindgen-test, headless Chromium)"
+CHROMEDRIVER=/usr/bin/chromedriver \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown --test web
+
+step "build the package"
+bash scripts/build.sh
+
+step "end-to-end tests (playwright-core, Chromium, the demo site)"
+node --test --test-concurrency=1 tests/e2e/
+
+printf '\nall test layers passed in %ss\n' "$(( $(date +%s) - start ))"
