@@ -1,5 +1,6 @@
 //! Triggers and the conditions that decide when they fire.
 
+pub mod logic;
 pub mod pattern;
 
 use crate::journey::Journey;
