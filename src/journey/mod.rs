@@ -1,6 +1,7 @@
 //! The visitor's journey: the events the engine accepts, and the bounded,
 //! ordered list of steps it keeps.
 
+pub mod redact;
 pub mod url;
 
 use crate::time::Millis;
