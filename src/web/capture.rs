@@ -186,7 +186,7 @@ impl Capture {
                     });
                 } else {
                     sink(Event::FormSubmit {
-                        form: form_name(&form),
+                        form: form_name(&form).unwrap_or_else(|| "form".into()),
                     });
                 }
             }));
@@ -304,7 +304,7 @@ fn form_error(field: &Element, message: String) -> Event {
         .closest("form")
         .ok()
         .flatten()
-        .map(|f| form_name(&f))
+        .and_then(|f| form_name(&f))
         .unwrap_or_default();
     Event::FormError {
         form,
@@ -334,11 +334,11 @@ fn described_error(el: &Element) -> String {
     String::new()
 }
 
-fn form_name(form: &Element) -> String {
+/// A form's name, id or label, when it has one.
+fn form_name(form: &Element) -> Option<String> {
     form.get_attribute("name")
         .or_else(|| form.get_attribute("id"))
         .or_else(|| form.get_attribute("aria-label"))
-        .unwrap_or_else(|| "form".into())
 }
 
 fn field_name(el: &Element) -> String {
