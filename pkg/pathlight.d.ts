@@ -78,6 +78,30 @@ export interface InitOptions {
   config: Config | string;
   /** The answer document, as an object or a JSON string. */
   answers?: Answers | string;
+  /**
+   * `'granted'` (default) records and stores the journey; `'pending'` keeps it
+   * in memory and stores or sends nothing until `grantConsent()`; `'denied'`
+   * records nothing.
+   */
+  consent?: 'granted' | 'pending' | 'denied';
+  /** When true, a visitor whose browser sends Global Privacy Control is treated as `'denied'`. */
+  respectGlobalPrivacyControl?: boolean;
+}
+
+/** The stored journey, as `journey()` returns it. */
+export interface JourneyState {
+  version: 2;
+  rev: number;
+  visitor: { id: string; firstSeen: number; visits: number; attributes: Record<string, unknown> };
+  session: { startedAt: number; lastActivity: number };
+  journey: {
+    steps: { kind: StepKind; at: number; path: string; detail?: string }[];
+    folded: Partial<Record<StepKind, number>>;
+    pages: { path: string; views: number; dwellMs: number; maxScroll: number; errors: number }[];
+  };
+  triggers: { fired: string[]; shown: { id: string; title: string; triggerId: string; opened: boolean }[] };
+  handoffs: number;
+  lastSearch: string | null;
 }
 
 /** A nudge that was shown. */
@@ -86,6 +110,12 @@ export interface Nudge {
   message: string;
   answers: { id: string; title: string; body: string; url?: string }[];
 }
+
+/** What a journey step records. */
+export type StepKind =
+  | 'pageView' | 'click' | 'rageClick' | 'deadClick' | 'formError' | 'formSubmit'
+  | 'search' | 'searchNoResults' | 'exitIntent' | 'idle' | 'returned'
+  | 'custom' | 'identify' | 'nudgeShown' | 'answerOpened' | 'nudgeDismissed' | 'handoff';
 
 /** The handoff payload, v1. Schema: `pathlight/schema/handoff.v1.schema.json`. */
 export interface HandoffPayload {
@@ -96,7 +126,7 @@ export interface HandoffPayload {
   visitor: { id: string };
   trigger: { id: string; message: string } | null;
   journey: {
-    kind: 'pageView' | 'custom' | 'identify' | 'nudgeShown' | 'answerOpened' | 'nudgeDismissed' | 'handoff';
+    kind: StepKind;
     at: string;
     path: string;
     detail?: string;
@@ -120,6 +150,16 @@ export interface PathlightInstance {
   track(name: string, props?: Record<string, unknown>): void;
   /** Attach attributes to the visitor. */
   identify(attributes: Record<string, unknown>): void;
+  /** Record a page view of the current address, for routers no listener can see. */
+  page(): void;
+  /** The visitor agreed: store the journey kept in memory so far. */
+  grantConsent(): void;
+  /** The visitor declined: drop the journey and record nothing more. */
+  denyConsent(): void;
+  /** Wipe everything about this visitor, in memory and storage. */
+  forget(): void;
+  /** A read-only copy of the stored journey. */
+  journey(): JourneyState;
   /** Listen to an event. Handlers that throw are reported to `error` handlers, never to the page. */
   on<K extends keyof EventMap>(event: K, handler: (value: EventMap[K]) => void): void;
   /** Remove a handler added with `on`. */

@@ -1,7 +1,7 @@
 //! Engine behaviour with an injected clock: no sleeps, every case in
 //! microseconds.
 
-use pathlight::engine::SESSION_TIMEOUT;
+use pathlight::journey::SESSION_TIMEOUT;
 use pathlight::{Action, Config, Engine, Event, Knowledge};
 
 const T0: u64 = 1_700_000_000_000;
@@ -102,8 +102,11 @@ fn a_trigger_fires_once_per_session_and_the_engine_sleeps_after() {
     // "products" already fired; only "anywhere" is still pending.
     assert_eq!(e.next_wake(), Some(T0 + 15_000));
     assert_eq!(nudges(&e.tick(T0 + 15_000)), [("anywhere", vec!["hours"])]);
+    // Nothing left to fire: the only wake-up is the idle check, a minute
+    // after the last input.
+    assert_eq!(e.next_wake(), Some(T0 + 65_000));
+    assert!(nudges(&e.tick(T0 + 100_000)).is_empty());
     assert_eq!(e.next_wake(), None);
-    assert!(e.tick(T0 + 100_000).is_empty());
 }
 
 #[test]
@@ -116,7 +119,7 @@ fn one_nudge_per_page_view() {
         nudges(&e.tick(T0 + 10_000)),
         [("checkout", vec!["declined", "methods", "refunds"])]
     );
-    assert_eq!(e.next_wake(), None);
+    assert_eq!(e.next_wake(), Some(T0 + 60_000), "only the idle check");
     assert!(nudges(&e.handle(Event::AnswerOpened("declined".into()), T0 + 11_000)).is_empty());
     e.handle(Event::page_view("/", ""), T0 + 12_000);
     assert_eq!(e.next_wake(), Some(T0 + 22_000));
@@ -131,7 +134,7 @@ fn no_matching_page_means_no_wake_up() {
     .unwrap();
     let mut e = Engine::new(cfg, Knowledge::default(), "v".into());
     e.handle(Event::page_view("/cart", ""), T0);
-    assert_eq!(e.next_wake(), None);
+    assert_eq!(e.next_wake(), Some(T0 + 60_000), "only the idle check");
 }
 
 #[test]
@@ -191,29 +194,38 @@ fn handoff_carries_pages_in_order_answers_and_trigger() {
 }
 
 #[test]
-fn snapshot_restores_within_a_session_and_expires_after_it() {
+fn snapshot_restores_within_a_session_and_a_new_session_resets_triggers() {
     let mut e = engine();
     e.handle(Event::page_view("/products/mug", ""), T0);
     e.tick(T0 + 3_000);
     let snap = e.snapshot().clone();
 
     let mut same_session = engine();
-    assert!(same_session.restore(snap.clone(), T0 + 60_000));
+    same_session.restore(snap.clone(), T0 + 60_000);
     assert_eq!(same_session.journey().steps().len(), 2);
     same_session.handle(Event::page_view("/products/cup", ""), T0 + 60_000);
     // Already fired this session: not again.
     assert!(nudges(&same_session.tick(T0 + 63_000)).is_empty());
 
     let mut next_session = Engine::new(config(), answers(), "fresh".into());
-    assert!(next_session.restore(snap.clone(), T0 + 3_000 + SESSION_TIMEOUT + 1));
+    let later = T0 + 3_000 + SESSION_TIMEOUT + 1;
+    next_session.restore(snap, later);
     assert_eq!(next_session.visitor_id(), "v1");
-    assert!(next_session.journey().steps().is_empty());
-
-    let mut other = engine();
-    let mut foreign = snap;
-    foreign.version = 99;
-    assert!(!other.restore(foreign, T0));
-    assert_eq!(other.visitor_id(), "v1");
+    assert_eq!(
+        next_session.snapshot().visitor.visits,
+        2,
+        "a returning visitor"
+    );
+    assert_eq!(
+        next_session.journey().steps().len(),
+        2,
+        "the journey carries over for the agent"
+    );
+    next_session.handle(Event::page_view("/products/cup", ""), later);
+    assert_eq!(
+        nudges(&next_session.tick(later + 3_000)),
+        [("products", vec!["sizes"])]
+    );
 }
 
 #[test]

@@ -280,7 +280,7 @@ fn corrupted_stored_state_is_discarded() {
     let version = js_sys::Reflect::get(&parsed, &"version".into()).unwrap();
     assert_eq!(
         version.as_f64(),
-        Some(1.0),
+        Some(2.0),
         "a fresh, valid snapshot replaced the corrupted one"
     );
     pl.destroy();

@@ -7,6 +7,7 @@
 use crate::error::Error;
 use crate::rules::pattern::PathPattern;
 use crate::rules::{Condition, Trigger};
+use crate::time::Millis;
 use crate::validate::{Path, Problems, Reader};
 use serde_json::{Map, Value};
 
@@ -20,9 +21,36 @@ pub const MAX_MESSAGE: usize = 280;
 pub struct Config {
     /// The triggers, in config order.
     pub triggers: Vec<Trigger>,
+    /// How the journey is recorded.
+    pub journey: JourneyConfig,
 }
 
-const TOP_KEYS: &[&str] = &["$schema", "version", "triggers"];
+/// The `journey` section: how much is kept and when a session ends.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JourneyConfig {
+    /// Steps kept before the oldest fold into counters (`maxSteps`).
+    pub max_steps: usize,
+    /// A session ends after this long without activity (`sessionMinutes`).
+    pub session_timeout: Millis,
+    /// No input for this long makes the visitor idle (`idleSeconds`).
+    pub idle_after: Millis,
+    /// Query parameters that carry a site search (`searchParams`).
+    pub search_params: Vec<String>,
+}
+
+impl Default for JourneyConfig {
+    fn default() -> Self {
+        JourneyConfig {
+            max_steps: 500,
+            session_timeout: 30 * 60 * 1000,
+            idle_after: 60_000,
+            search_params: vec!["q".into(), "s".into(), "search".into()],
+        }
+    }
+}
+
+const TOP_KEYS: &[&str] = &["$schema", "version", "triggers", "journey"];
+const JOURNEY_KEYS: &[&str] = &["maxSteps", "sessionMinutes", "idleSeconds", "searchParams"];
 const TRIGGER_KEYS: &[&str] = &["id", "when", "message", "answers", "tags", "priority"];
 const WHEN_KEYS: &[&str] = &["page", "dwellSeconds"];
 
@@ -83,8 +111,47 @@ fn parse(value: &Value) -> Result<Config, Problems> {
             }
             Some(other) => r.expected(&at, "an array of triggers", other),
         }
+        if let Some(v) = top.get("journey") {
+            config.journey = journey(&mut r, &Path::Key(&root, "journey"), v);
+        }
     }
     r.finish(config)
+}
+
+fn journey(r: &mut Reader, at: &Path, value: &Value) -> JourneyConfig {
+    let mut j = JourneyConfig::default();
+    let Some(map) = r.object(at, value) else {
+        return j;
+    };
+    r.unknown_keys(at, map, JOURNEY_KEYS);
+    if let Some(n) = r.opt_uint(&Path::Key(at, "maxSteps"), map.get("maxSteps"), 10, 5000) {
+        j.max_steps = n as usize;
+    }
+    if let Some(n) = r.opt_uint(
+        &Path::Key(at, "sessionMinutes"),
+        map.get("sessionMinutes"),
+        1,
+        1440,
+    ) {
+        j.session_timeout = n * 60_000;
+    }
+    if let Some(n) = r.opt_uint(
+        &Path::Key(at, "idleSeconds"),
+        map.get("idleSeconds"),
+        5,
+        3600,
+    ) {
+        j.idle_after = n * 1000;
+    }
+    if map.contains_key("searchParams") {
+        j.search_params = r.opt_strings(
+            &Path::Key(at, "searchParams"),
+            map.get("searchParams"),
+            64,
+            20,
+        );
+    }
+    j
 }
 
 fn duplicate_ids(r: &mut Reader, at: &Path, items: &[Value]) {

@@ -1,7 +1,7 @@
 //! The handoff payload (v1) an agent receives, and its one-paragraph summary.
 //! The published schema is `schema/handoff.v1.schema.json`.
 
-use crate::journey::{Journey, StepKind};
+use crate::journey::{CurrentPage, Journey, StepKind};
 use crate::time::{human_duration, iso8601, Millis};
 use serde::{Deserialize, Serialize};
 
@@ -83,6 +83,8 @@ pub struct HandoffInput<'a> {
     pub visitor_id: &'a str,
     /// The journey.
     pub journey: &'a Journey,
+    /// The page the visitor asked from.
+    pub page: Option<&'a CurrentPage>,
     /// Answers shown so far.
     pub answers: &'a [AnswerSeen],
     /// The last nudge's trigger.
@@ -106,7 +108,13 @@ pub fn build(input: HandoffInput) -> HandoffPayload {
             detail: s.detail.clone(),
         })
         .collect();
-    let summary = summary(input.journey, input.answers, input.message, input.now);
+    let summary = summary(
+        input.journey,
+        input.page,
+        input.answers,
+        input.message,
+        input.now,
+    );
     HandoffPayload {
         version: 1,
         id: input.id,
@@ -116,7 +124,7 @@ pub fn build(input: HandoffInput) -> HandoffPayload {
         },
         trigger: input.trigger,
         journey,
-        folded_steps: input.journey.folded,
+        folded_steps: input.journey.folded(),
         answers: input.answers.to_vec(),
         message: input.message.to_string(),
         summary,
@@ -126,14 +134,21 @@ pub fn build(input: HandoffInput) -> HandoffPayload {
 /// One paragraph an agent reads in seconds.
 ///
 /// ```
-/// use pathlight::journey::Journey;
+/// use pathlight::journey::{CurrentPage, Journey, StepKind};
 /// let mut j = Journey::default();
-/// j.visit("/", "Home", 0);
-/// j.visit("/checkout", "Checkout", 60_000);
-/// let s = pathlight::handoff::summary(&j, &[], "My card fails", 180_000);
+/// j.push(StepKind::PageView, 0, "/", "Home");
+/// j.push(StepKind::PageView, 60_000, "/checkout", "Checkout");
+/// let page = CurrentPage::new("/checkout".into(), "".into(), "".into(), "".into(), "".into(), 60_000);
+/// let s = pathlight::handoff::summary(&j, Some(&page), &[], "My card fails", 180_000);
 /// assert_eq!(s, "Viewed 2 pages in 3 min: / → /checkout (now on /checkout for 2 min). Asks: \"My card fails\"");
 /// ```
-pub fn summary(journey: &Journey, answers: &[AnswerSeen], message: &str, now: Millis) -> String {
+pub fn summary(
+    journey: &Journey,
+    page: Option<&CurrentPage>,
+    answers: &[AnswerSeen],
+    message: &str,
+    now: Millis,
+) -> String {
     let pages: Vec<&str> = journey
         .steps()
         .iter()
@@ -142,7 +157,7 @@ pub fn summary(journey: &Journey, answers: &[AnswerSeen], message: &str, now: Mi
         .collect();
     let mut out = String::new();
     let start = journey.steps().first().map_or(now, |s| s.at);
-    let n = pages.len() as u64 + journey.folded;
+    let n = journey.count(StepKind::PageView);
     let noun = if n == 1 { "page" } else { "pages" };
     out.push_str(&format!(
         "Viewed {n} {noun} in {}",
@@ -157,7 +172,7 @@ pub fn summary(journey: &Journey, answers: &[AnswerSeen], message: &str, now: Mi
         };
         out.push_str(&format!(": {lead}{}", shown.join(" → ")));
     }
-    if let Some(p) = &journey.page {
+    if let Some(p) = page {
         out.push_str(&format!(
             " (now on {} for {})",
             p.path,

@@ -3,9 +3,18 @@
 pub mod logic;
 pub mod pattern;
 
-use crate::journey::Journey;
+use crate::journey::{CurrentPage, Journey};
 use crate::time::Millis;
 use pattern::PathPattern;
+
+/// What conditions are evaluated over.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    /// The page this tab shows.
+    pub page: Option<&'a CurrentPage>,
+    /// The shared journey.
+    pub journey: &'a Journey,
+}
 
 /// A condition over the journey. Several keys in one `when` object all have
 /// to hold ([`Condition::All`]).
@@ -15,7 +24,7 @@ pub enum Condition {
     All(Vec<Condition>),
     /// The current page path matches.
     Page(PathPattern),
-    /// The visitor has been on the current page at least this many seconds.
+    /// The current page has been visible at least this many seconds.
     DwellSeconds(u64),
 }
 
@@ -31,28 +40,29 @@ pub enum Due {
 }
 
 impl Condition {
-    /// Evaluate at `now` over `journey`.
-    pub fn due(&self, journey: &Journey, now: Millis) -> Due {
+    /// Evaluate at `now`.
+    pub fn due(&self, facts: &Facts, now: Millis) -> Due {
         match self {
-            Condition::Page(p) => match &journey.page {
+            Condition::Page(p) => match facts.page {
                 Some(page) if p.matches(&page.path) => Due::Now,
                 _ => Due::Never,
             },
-            Condition::DwellSeconds(s) => match &journey.page {
+            Condition::DwellSeconds(s) => match facts.page {
                 None => Due::Never,
                 Some(page) => {
-                    let at = page.since.saturating_add(s.saturating_mul(1000));
-                    if now >= at {
+                    let need = s.saturating_mul(1000);
+                    if page.dwell(now) >= need {
                         Due::Now
                     } else {
-                        Due::At(at)
+                        // Hidden pages gain no time: only a return can help.
+                        page.dwell_reached_at(need).map_or(Due::Never, Due::At)
                     }
                 }
             },
             Condition::All(items) => {
                 let mut due = Due::Now;
                 for c in items {
-                    match (c.due(journey, now), due) {
+                    match (c.due(facts, now), due) {
                         (Due::Never, _) => return Due::Never,
                         (Due::At(t), Due::At(u)) => due = Due::At(t.max(u)),
                         (Due::At(t), Due::Now) => due = Due::At(t),

@@ -4,6 +4,7 @@
 use super::convert::{document, error_to_js, get, object_arg, options, string_arg, to_js};
 use super::runtime::{Runtime, TOPICS};
 use crate::config::{self, Config};
+use crate::engine::Consent;
 use crate::error::Error;
 use crate::journey::Event;
 use crate::knowledge::Knowledge;
@@ -12,7 +13,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 const INIT: &str = "Pathlight.init(options)";
-const INIT_OPTIONS: &[&str] = &["config", "answers"];
+const INIT_OPTIONS: &[&str] = &[
+    "config",
+    "answers",
+    "consent",
+    "respectGlobalPrivacyControl",
+];
 
 /// A running Pathlight instance. Create it with `Pathlight.init(options)`
 /// from the npm package (which loads the wasm first).
@@ -63,9 +69,54 @@ impl Pathlight {
                 })
                 .map_err(|p| error_to_js(&Error::Answers(p)))?
         };
+        let consent = consent_option(&obj)?;
         Ok(Pathlight {
-            rt: Runtime::start(config, knowledge),
+            rt: Runtime::start(config, knowledge, consent),
         })
+    }
+
+    /// Record a page view of the current address, for routers that change
+    /// the page in ways no listener can see. Route changes through
+    /// `history.pushState`, `popstate` and `hashchange` are recorded anyway.
+    pub fn page(&self) -> Result<(), JsValue> {
+        self.live("page()")?;
+        self.rt.page();
+        Ok(())
+    }
+
+    /// The visitor agreed: store and use the journey kept in memory so far.
+    #[wasm_bindgen(js_name = grantConsent)]
+    pub fn grant_consent(&self) -> Result<(), JsValue> {
+        self.live("grantConsent()")?;
+        self.rt.set_consent(Consent::Granted);
+        Ok(())
+    }
+
+    /// The visitor declined: drop the journey and record nothing more.
+    #[wasm_bindgen(js_name = denyConsent)]
+    pub fn deny_consent(&self) -> Result<(), JsValue> {
+        self.live("denyConsent()")?;
+        self.rt.set_consent(Consent::Denied);
+        Ok(())
+    }
+
+    /// A read-only copy of the journey as stored: `{ version, rev, visitor,
+    /// session, journey: { steps, folded, pages }, triggers, handoffs }`.
+    ///
+    /// ```js
+    /// pl.journey().journey.steps.filter((s) => s.kind === 'pageView').map((s) => s.path);
+    /// ```
+    pub fn journey(&self) -> Result<JsValue, JsValue> {
+        self.live("journey()")?;
+        Ok(self.rt.journey())
+    }
+
+    /// Wipe everything Pathlight knows about this visitor, in memory and in
+    /// storage; Pathlight continues as for a new visitor.
+    pub fn forget(&self) -> Result<(), JsValue> {
+        self.live("forget()")?;
+        self.rt.forget();
+        Ok(())
     }
 
     /// Record a custom event, e.g. `pl.track('coupon_failed', { code: 'X' })`.
@@ -118,6 +169,43 @@ impl Pathlight {
             Ok(())
         }
     }
+}
+
+/// `consent: "granted" | "pending" | "denied"` (default granted), and
+/// `respectGlobalPrivacyControl: true`, which makes a visitor who sends the
+/// GPC signal "denied".
+fn consent_option(obj: &js_sys::Object) -> Result<Consent, JsValue> {
+    let v = get(obj, "consent");
+    let consent = match v.as_string().as_deref() {
+        None if v.is_undefined() => Consent::Granted,
+        Some("granted") => Consent::Granted,
+        Some("pending") => Consent::Pending,
+        Some("denied") => Consent::Denied,
+        _ => {
+            return Err(error_to_js(&Error::Argument {
+                call: "Pathlight.init(options.consent)",
+                message: "expected \"granted\", \"pending\" or \"denied\"".into(),
+            }))
+        }
+    };
+    let gpc = get(obj, "respectGlobalPrivacyControl");
+    if !gpc.is_undefined() && gpc.as_bool().is_none() {
+        return Err(error_to_js(&Error::Argument {
+            call: "Pathlight.init(options.respectGlobalPrivacyControl)",
+            message: "expected true or false".into(),
+        }));
+    }
+    if gpc.as_bool() == Some(true) && global_privacy_control() {
+        return Ok(Consent::Denied);
+    }
+    Ok(consent)
+}
+
+fn global_privacy_control() -> bool {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"globalPrivacyControl".into()).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
 }
 
 fn topic_and_handler(

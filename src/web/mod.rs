@@ -4,11 +4,13 @@
 //! - [`api`]: the exported JS API, thin.
 //! - [`convert`]: every value crossing the JS/Rust boundary.
 //! - [`runtime`]: the running instance (engine, widget, timer, listeners).
+//! - [`capture`]: DOM events turned into engine events.
 //! - [`widget`]: the Shadow DOM user interface.
 //! - [`storage`]: the persisted snapshot.
 //! - [`listener`]: DOM listeners removed on drop.
 
 pub mod api;
+pub mod capture;
 pub mod convert;
 pub mod listener;
 pub mod runtime;

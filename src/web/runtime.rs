@@ -6,12 +6,14 @@
 //! Events are therefore queued and drained by one loop, and no `RefCell`
 //! borrow is held while JS code runs.
 
+use super::capture::{current_page, Capture};
 use super::convert::to_js;
 use super::listener::Listener;
-use super::storage::Store;
+use super::storage::{Store, KEY};
 use super::widget::{UiEvent, Widget};
 use crate::config::Config;
-use crate::engine::{Action, Engine};
+use crate::engine::snapshot::Snapshot;
+use crate::engine::{Action, Consent, Engine};
 use crate::journey::Event;
 use crate::knowledge::Knowledge;
 use crate::time::Millis;
@@ -36,21 +38,26 @@ pub struct Runtime {
     widget: RefCell<Option<Widget>>,
     handlers: RefCell<Vec<(&'static str, js_sys::Function)>>,
     listeners: RefCell<Vec<Listener>>,
+    capture: RefCell<Option<Capture>>,
     timer: RefCell<Option<(Millis, Timeout)>>,
     queue: RefCell<VecDeque<Event>>,
     busy: Cell<bool>,
     destroyed: Cell<bool>,
     store: Store,
+    storage_failed: Cell<bool>,
 }
 
 impl Runtime {
-    /// Start: restore the stored journey, mount the widget, listen for
-    /// navigation, and record the current page.
-    pub fn start(config: Config, knowledge: Knowledge) -> Rc<Runtime> {
+    /// Start: restore the stored journey, mount the widget, start capture,
+    /// and record the current page.
+    pub fn start(config: Config, knowledge: Knowledge, consent: Consent) -> Rc<Runtime> {
         let store = Store::local();
-        let mut engine = Engine::new(config, knowledge, random_id());
-        if let Some(snapshot) = store.load() {
-            engine.restore(snapshot, now());
+        let now = now();
+        let mut engine = Engine::start(config, knowledge, random_id(), consent, now);
+        if consent != Consent::Denied {
+            if let Some(snapshot) = store.load() {
+                engine.restore(snapshot, now);
+            }
         }
         let rt = Rc::new_cyclic(|me| Runtime {
             me: me.clone(),
@@ -58,15 +65,21 @@ impl Runtime {
             widget: RefCell::new(None),
             handlers: RefCell::new(Vec::new()),
             listeners: RefCell::new(Vec::new()),
+            capture: RefCell::new(None),
             timer: RefCell::new(None),
             queue: RefCell::new(VecDeque::new()),
             busy: Cell::new(false),
             destroyed: Cell::new(false),
             store,
+            storage_failed: Cell::new(false),
         });
         rt.mount_widget();
-        rt.listen_navigation();
-        rt.dispatch(current_page());
+        rt.start_capture();
+        let referrer = web_sys::window()
+            .and_then(|w| w.document())
+            .map(|d| d.referrer())
+            .unwrap_or_default();
+        rt.dispatch(current_page(referrer));
         rt
     }
 
@@ -86,19 +99,72 @@ impl Runtime {
         }
     }
 
-    fn listen_navigation(&self) {
+    fn start_capture(&self) {
         let Some(window) = web_sys::window() else {
             return;
         };
-        let mut listeners = self.listeners.borrow_mut();
-        for kind in ["popstate", "hashchange"] {
-            let me = self.me.clone();
-            listeners.push(Listener::new(&window, kind, move |_| {
-                if let Some(rt) = me.upgrade() {
-                    rt.dispatch(current_page());
+        let Some(doc) = window.document() else { return };
+        let me = self.me.clone();
+        let sink = Rc::new(move |ev: Event| {
+            if let Some(rt) = me.upgrade() {
+                rt.dispatch(ev);
+            }
+        });
+        let host = self.widget.borrow().as_ref().map(|w| w.host().clone());
+        *self.capture.borrow_mut() = Some(Capture::start(&window, &doc, sink, host));
+        // Another tab of this visitor saved: take its journey.
+        let me = self.me.clone();
+        self.listeners
+            .borrow_mut()
+            .push(Listener::new(&window, "storage", move |ev| {
+                let Some(rt) = me.upgrade() else { return };
+                let Some(e) = ev.dyn_ref::<web_sys::StorageEvent>() else {
+                    return;
+                };
+                if e.key().as_deref() != Some(KEY) {
+                    return;
+                }
+                if let Some(snapshot) = e.new_value().and_then(|v| Snapshot::decode(&v).ok()) {
+                    if let Ok(mut engine) = rt.engine.try_borrow_mut() {
+                        engine.adopt(snapshot);
+                    }
+                    rt.arm_timer();
                 }
             }));
+    }
+
+    /// Record the page the browser shows now (for routers no listener sees).
+    pub fn page(&self) {
+        self.dispatch(current_page(String::new()));
+    }
+
+    /// Change consent; granting stores what was kept in memory.
+    pub fn set_consent(&self, consent: Consent) {
+        let actions = match self.engine.try_borrow_mut() {
+            Ok(mut e) => e.set_consent(consent, now()),
+            Err(_) => return,
+        };
+        if consent == Consent::Denied {
+            self.store.clear();
         }
+        self.perform(actions);
+        self.arm_timer();
+    }
+
+    /// The shared state as a plain JS object.
+    pub fn journey(&self) -> JsValue {
+        match self.engine.try_borrow() {
+            Ok(e) => to_js(e.snapshot()),
+            Err(_) => JsValue::NULL,
+        }
+    }
+
+    /// Forget the visitor: wipe memory and storage, continue as a new visitor.
+    pub fn forget(&self) {
+        if let Ok(mut e) = self.engine.try_borrow_mut() {
+            e.forget(random_id(), now());
+        }
+        self.store.clear();
     }
 
     /// Is the instance destroyed?
@@ -193,11 +259,15 @@ impl Runtime {
                     }
                 }
                 Action::Persist => {
-                    let saved = self
-                        .engine
-                        .try_borrow()
-                        .map(|e| self.store.save(e.snapshot()));
-                    let _ = saved;
+                    let saved = match self.engine.try_borrow() {
+                        Ok(e) => self.store.save(e.snapshot()),
+                        Err(_) => Ok(()),
+                    };
+                    if let Err(cause) = saved {
+                        if !self.storage_failed.replace(true) {
+                            self.report("storage is unavailable or full; the journey is kept in memory only", &cause);
+                        }
+                    }
                 }
             }
         }
@@ -302,26 +372,13 @@ impl Runtime {
         }
         self.timer.borrow_mut().take();
         self.listeners.borrow_mut().clear();
+        self.capture.borrow_mut().take();
         // Dropping the widget removes its node (and its listeners).
         let widget = self.widget.borrow_mut().take();
         drop(widget);
         self.handlers.borrow_mut().clear();
         self.queue.borrow_mut().clear();
     }
-}
-
-/// A page view of where the browser is now.
-fn current_page() -> Event {
-    let window = web_sys::window();
-    let url = window
-        .as_ref()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default();
-    let title = window
-        .and_then(|w| w.document())
-        .map(|d| d.title())
-        .unwrap_or_default();
-    Event::PageView { url, title }
 }
 
 /// A random 128-bit id in hex.

@@ -1,19 +1,27 @@
-//! Persisting the engine snapshot in `localStorage`. Storage is untrusted and
-//! may be missing or throw: every failure degrades to memory only.
+//! Persisting the shared snapshot in `localStorage`. Storage is untrusted and
+//! may be missing, full or throwing: every failure degrades to memory only.
 
-use crate::engine::Snapshot;
+use crate::engine::snapshot::Snapshot;
+use wasm_bindgen::JsValue;
 use web_sys::Storage;
 
-const KEY: &str = "pathlight:state";
+/// The `localStorage` key of the snapshot.
+pub const KEY: &str = "pathlight:state";
 
 /// Where snapshots go; `None` inside means memory only.
 pub struct Store(Option<Storage>);
 
 impl Store {
-    /// `localStorage` when the page may use it.
+    /// `localStorage` when the page may use it (it throws in some sandboxed
+    /// iframes and private modes).
     pub fn local() -> Store {
         let storage = web_sys::window().and_then(|w| w.local_storage().ok().flatten());
         Store(storage)
+    }
+
+    /// Is there any storage at all?
+    pub fn is_available(&self) -> bool {
+        self.0.is_some()
     }
 
     /// The stored snapshot. Corrupted or foreign data is removed with one
@@ -21,24 +29,32 @@ impl Store {
     pub fn load(&self) -> Option<Snapshot> {
         let storage = self.0.as_ref()?;
         let text = storage.get_item(KEY).ok().flatten()?;
-        match serde_json::from_str::<Snapshot>(&text) {
-            Ok(s) if s.version == Snapshot::VERSION => Some(s),
-            _ => {
-                web_sys::console::warn_1(
-                    &"Pathlight: stored state was unreadable and has been reset".into(),
+        match Snapshot::decode(&text) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                let msg = JsValue::from_str(
+                    "Pathlight: stored state was discarded and a fresh one started:",
                 );
+                web_sys::console::warn_2(&msg, &JsValue::from_str(&e.to_string()));
                 let _ = storage.remove_item(KEY);
                 None
             }
         }
     }
 
-    /// Store `snapshot`; false when storage refused it (full, disabled).
-    pub fn save(&self, snapshot: &Snapshot) -> bool {
-        let Some(storage) = &self.0 else { return false };
-        match serde_json::to_string(snapshot) {
-            Ok(text) => storage.set_item(KEY, &text).is_ok(),
-            Err(_) => false,
+    /// Store `snapshot`; `Err` when storage refused it (full, disabled).
+    pub fn save(&self, snapshot: &Snapshot) -> Result<(), JsValue> {
+        let storage = self
+            .0
+            .as_ref()
+            .ok_or_else(|| JsValue::from_str("localStorage is not available"))?;
+        storage.set_item(KEY, &snapshot.encode())
+    }
+
+    /// Remove the stored snapshot.
+    pub fn clear(&self) {
+        if let Some(s) = &self.0 {
+            let _ = s.remove_item(KEY);
         }
     }
 }

@@ -182,6 +182,11 @@ impl Widget {
         })
     }
 
+    /// The element the widget lives in (its events are not the page's).
+    pub fn host(&self) -> &Element {
+        &self.host
+    }
+
     /// Is the card open?
     pub fn is_open(&self) -> bool {
         !self.parts.card.hidden()

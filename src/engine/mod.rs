@@ -1,0 +1,656 @@
+//! The engine: events in, actions out. Pure and deterministic; the caller
+//! passes the time with every call and asks [`Engine::next_wake`] when to
+//! call [`Engine::tick`] next.
+
+pub mod snapshot;
+
+use crate::config::Config;
+use crate::handoff::{self, AnswerSeen, HandoffInput, HandoffPayload, TriggerRef};
+use crate::journey::url::PageUrl;
+use crate::journey::{Click, CurrentPage, Event, Journey, Session, StepKind};
+use crate::knowledge::{Answer, Knowledge};
+use crate::rules::{Due, Facts, Trigger};
+use crate::time::Millis;
+use serde::Serialize;
+pub use snapshot::Snapshot;
+
+/// What the web layer must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Show a nudge.
+    ShowNudge(Nudge),
+    /// Deliver a handoff to the configured transport.
+    Handoff(Box<HandoffPayload>),
+    /// The shared state changed: persist [`Engine::snapshot`].
+    Persist,
+}
+
+/// A nudge to show.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Nudge {
+    /// The trigger that fired.
+    pub trigger_id: String,
+    /// Its message.
+    pub message: String,
+    /// The answers to list (at most three).
+    pub answers: Vec<NudgeAnswer>,
+}
+
+/// An answer as the widget shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NudgeAnswer {
+    /// Answer id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Body text.
+    pub body: String,
+    /// Link for more.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl From<&Answer> for NudgeAnswer {
+    fn from(a: &Answer) -> Self {
+        NudgeAnswer {
+            id: a.id.clone(),
+            title: a.title.clone(),
+            body: a.body.clone(),
+            url: a.url.clone(),
+        }
+    }
+}
+
+/// Whether the visitor agreed to be recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Consent {
+    /// Record and persist.
+    #[default]
+    Granted,
+    /// Record in memory only; persist nothing until granted.
+    Pending,
+    /// Record nothing.
+    Denied,
+}
+
+/// Clicks closer than this in time and space make a rage click.
+const RAGE_WINDOW: Millis = 1_000;
+const RAGE_RADIUS: i32 = 30;
+const RAGE_CLICKS: usize = 3;
+/// A hidden tab shown again after at least this long is a return.
+const RETURN_AFTER: Millis = 1_000;
+/// Most visitor attributes kept from `identify`.
+const MAX_ATTRIBUTES: usize = 50;
+
+/// The journey engine.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    config: Config,
+    knowledge: Knowledge,
+    state: Snapshot,
+    /// Per tab: the page this tab shows.
+    page: Option<CurrentPage>,
+    /// Per tab: recent clicks (time, x, y) for rage detection.
+    clicks: Vec<(Millis, i32, i32)>,
+    last_input: Millis,
+    idle: bool,
+    consent: Consent,
+}
+
+impl Engine {
+    /// A fresh engine for `visitor_id`, consent granted, started at time 0.
+    pub fn new(config: Config, knowledge: Knowledge, visitor_id: String) -> Engine {
+        Engine::start(config, knowledge, visitor_id, Consent::Granted, 0)
+    }
+
+    /// A fresh engine with the given consent, started at `now`.
+    pub fn start(
+        config: Config,
+        knowledge: Knowledge,
+        visitor_id: String,
+        consent: Consent,
+        now: Millis,
+    ) -> Engine {
+        let mut state = Snapshot::new(visitor_id, now);
+        state.journey.set_limit(config.journey.max_steps);
+        Engine {
+            config,
+            knowledge,
+            consent,
+            state,
+            page: None,
+            clicks: Vec::new(),
+            last_input: now,
+            idle: false,
+        }
+    }
+
+    /// Continue from stored state at `now`. A session idle for longer than
+    /// the session timeout is over: the visitor and the journey carry into a
+    /// new session, the per-session trigger state does not.
+    pub fn restore(&mut self, snapshot: Snapshot, now: Millis) {
+        let mut snapshot = snapshot;
+        snapshot.journey.set_limit(self.config.journey.max_steps);
+        self.state = snapshot;
+        self.roll_session(now);
+    }
+
+    /// Take the shared state another tab saved, keeping this tab's page.
+    /// Returns false when it is not newer than ours.
+    pub fn adopt(&mut self, snapshot: Snapshot) -> bool {
+        if snapshot.rev <= self.state.rev || snapshot.visitor.id != self.state.visitor.id {
+            return false;
+        }
+        let mut snapshot = snapshot;
+        snapshot.journey.set_limit(self.config.journey.max_steps);
+        self.state = snapshot;
+        true
+    }
+
+    /// The state to persist (shared between tabs).
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.state
+    }
+
+    /// The journey so far.
+    pub fn journey(&self) -> &Journey {
+        &self.state.journey
+    }
+
+    /// The page this tab shows.
+    pub fn page(&self) -> Option<&CurrentPage> {
+        self.page.as_ref()
+    }
+
+    /// The visitor id.
+    pub fn visitor_id(&self) -> &str {
+        &self.state.visitor.id
+    }
+
+    /// Is the visitor idle (no input for the idle threshold)?
+    pub fn is_idle(&self) -> bool {
+        self.idle
+    }
+
+    /// Current consent.
+    pub fn consent(&self) -> Consent {
+        self.consent
+    }
+
+    /// Change consent. Granting persists what was kept in memory; denying
+    /// drops the journey recorded so far.
+    pub fn set_consent(&mut self, consent: Consent, now: Millis) -> Vec<Action> {
+        self.consent = consent;
+        match consent {
+            Consent::Granted => {
+                self.state.rev += 1;
+                vec![Action::Persist]
+            }
+            Consent::Denied => {
+                let id = self.state.visitor.id.clone();
+                self.state = Snapshot::new(id, now);
+                self.state.journey.set_limit(self.config.journey.max_steps);
+                Vec::new()
+            }
+            Consent::Pending => Vec::new(),
+        }
+    }
+
+    /// Forget everything about the visitor; continue as `new_visitor_id`.
+    pub fn forget(&mut self, new_visitor_id: String, now: Millis) {
+        self.state = Snapshot::new(new_visitor_id, now);
+        self.state.journey.set_limit(self.config.journey.max_steps);
+        self.clicks.clear();
+    }
+
+    /// Take in an event at `now`; returns what to do.
+    pub fn handle(&mut self, event: Event, now: Millis) -> Vec<Action> {
+        self.roll_session(now);
+        let changed = self.ingest(event, now);
+        let mut actions = Vec::new();
+        if let Some(handoff) = changed.handoff {
+            actions.push(Action::Handoff(Box::new(handoff)));
+        }
+        actions.extend(self.evaluate(now));
+        if changed.recorded || !actions.is_empty() {
+            self.touch(now, &mut actions);
+        }
+        actions
+    }
+
+    /// Let time pass to `now`: marks the visitor idle and fires the triggers
+    /// whose time has come.
+    pub fn tick(&mut self, now: Millis) -> Vec<Action> {
+        let mut recorded = false;
+        if !self.idle
+            && now
+                >= self
+                    .last_input
+                    .saturating_add(self.config.journey.idle_after)
+        {
+            self.idle = true;
+            recorded = self.record(StepKind::Idle, now, "");
+        }
+        let mut actions = self.evaluate(now);
+        if recorded || !actions.is_empty() {
+            self.touch(now, &mut actions);
+        }
+        actions
+    }
+
+    /// When the engine next needs a [`tick`](Engine::tick), if ever.
+    pub fn next_wake(&self) -> Option<Millis> {
+        let idle = (!self.idle).then(|| {
+            self.last_input
+                .saturating_add(self.config.journey.idle_after)
+        });
+        let trigger = if self.nudged_this_page() {
+            None
+        } else {
+            let facts = self.facts();
+            self.pending()
+                .filter_map(|t| match t.when.due(&facts, 0) {
+                    Due::At(at) => Some(at),
+                    _ => None,
+                })
+                .min()
+        };
+        [idle, trigger].into_iter().flatten().min()
+    }
+
+    fn facts(&self) -> Facts<'_> {
+        Facts {
+            page: self.page.as_ref(),
+            journey: &self.state.journey,
+        }
+    }
+
+    /// Note activity and ask for the shared state to be persisted.
+    fn touch(&mut self, now: Millis, actions: &mut Vec<Action>) {
+        self.state.session.last_activity = now;
+        self.state.rev += 1;
+        if self.consent == Consent::Granted {
+            actions.push(Action::Persist);
+        }
+    }
+
+    fn roll_session(&mut self, now: Millis) {
+        if self.state.rev == 0 {
+            // Nothing recorded yet: the session starts with the first event.
+            self.state.session = Session {
+                started_at: now,
+                last_activity: now,
+            };
+            return;
+        }
+        let s = &self.state.session;
+        if now.saturating_sub(s.last_activity) > self.config.journey.session_timeout {
+            self.state.session = Session {
+                started_at: now,
+                last_activity: now,
+            };
+            self.state.visitor.visits = self.state.visitor.visits.saturating_add(1);
+            self.state.triggers = Default::default();
+        }
+    }
+
+    /// Record a step unless consent was denied. Returns whether it was.
+    fn record(&mut self, kind: StepKind, now: Millis, detail: &str) -> bool {
+        if self.consent == Consent::Denied {
+            return false;
+        }
+        let path = self.page.as_ref().map_or("", |p| p.path.as_str());
+        self.state.journey.push(kind, now, path, detail);
+        true
+    }
+
+    fn ingest(&mut self, event: Event, now: Millis) -> Ingested {
+        let mut out = Ingested::default();
+        if is_input(&event) {
+            self.last_input = now;
+            self.idle = false;
+        }
+        match event {
+            Event::PageView {
+                url,
+                title,
+                referrer,
+            } => out.recorded = self.visit(&url, &title, &referrer, now),
+            Event::Title(title) => {
+                if let Some(p) = &mut self.page {
+                    p.title = title;
+                }
+            }
+            Event::Visibility(visible) => {
+                let away = self.page.as_mut().and_then(|p| p.set_visible(visible, now));
+                if let Some(ms) = away.filter(|ms| *ms >= RETURN_AFTER) {
+                    let detail = crate::time::human_duration(ms);
+                    out.recorded = self.record(StepKind::Returned, now, &detail);
+                }
+            }
+            Event::Scroll(depth) => {
+                let depth = depth.min(100);
+                if let Some(p) = &mut self.page {
+                    if depth > p.max_scroll {
+                        p.max_scroll = depth;
+                        let path = p.path.clone();
+                        let stats = self.state.journey.page_stats(&path);
+                        stats.max_scroll = stats.max_scroll.max(depth);
+                    }
+                }
+            }
+            Event::Click(click) => out.recorded = self.click(click, now),
+            Event::FormError {
+                form,
+                field,
+                message,
+            } => {
+                if let Some(p) = &mut self.page {
+                    p.errors += 1;
+                    let path = p.path.clone();
+                    self.state.journey.page_stats(&path).errors += 1;
+                }
+                let mut detail =
+                    String::with_capacity(form.len() + field.len() + message.len() + 4);
+                if !form.is_empty() {
+                    detail.push_str(&form);
+                    detail.push(' ');
+                }
+                detail.push_str(&field);
+                if !message.is_empty() {
+                    detail.push_str(": ");
+                    detail.push_str(&message);
+                }
+                out.recorded = self.record(StepKind::FormError, now, &detail);
+            }
+            Event::FormSubmit { form } => {
+                out.recorded = self.record(StepKind::FormSubmit, now, &form)
+            }
+            Event::Search { query, results } => {
+                out.recorded = self.record(StepKind::Search, now, &query);
+                if results == Some(0) {
+                    self.record(StepKind::SearchNoResults, now, &query);
+                }
+                self.state.last_search = Some(query);
+            }
+            Event::SearchResults(n) => {
+                let last_is_search = self
+                    .state
+                    .journey
+                    .steps()
+                    .last()
+                    .is_some_and(|s| s.kind == StepKind::Search);
+                if n == 0 && last_is_search {
+                    let q = self.state.last_search.clone().unwrap_or_default();
+                    out.recorded = self.record(StepKind::SearchNoResults, now, &q);
+                }
+            }
+            Event::ExitIntent => {
+                let path = self.page.as_ref().map(|p| p.path.clone());
+                let seen = self
+                    .state
+                    .journey
+                    .steps()
+                    .iter()
+                    .rev()
+                    .take_while(|s| s.kind != StepKind::PageView)
+                    .any(|s| s.kind == StepKind::ExitIntent);
+                if path.is_some() && !seen {
+                    out.recorded = self.record(StepKind::ExitIntent, now, "");
+                }
+            }
+            Event::PageHide => {
+                if let Some(p) = &mut self.page {
+                    p.set_visible(false, now);
+                }
+                out.recorded = true;
+            }
+            Event::Input => {}
+            Event::Custom { name, .. } => out.recorded = self.record(StepKind::Custom, now, &name),
+            Event::Identify(attrs) => {
+                let a = &mut self.state.visitor.attributes;
+                for (k, v) in attrs {
+                    if a.len() < MAX_ATTRIBUTES || a.contains_key(&k) {
+                        a.insert(k, v);
+                    }
+                }
+                out.recorded = self.record(StepKind::Identify, now, "");
+            }
+            Event::AnswerOpened(id) => {
+                out.recorded = self.record(StepKind::AnswerOpened, now, &id);
+                for a in self.state.triggers.shown.iter_mut().filter(|a| a.id == id) {
+                    a.opened = true;
+                }
+            }
+            Event::NudgeDismissed => out.recorded = self.record(StepKind::NudgeDismissed, now, ""),
+            Event::HandoffRequested { message } => {
+                self.record(StepKind::Handoff, now, "");
+                out.recorded = true;
+                out.handoff = Some(self.handoff(&message, now));
+            }
+        }
+        out
+    }
+
+    fn visit(&mut self, url: &str, title: &str, referrer: &str, now: Millis) -> bool {
+        let u = PageUrl::parse(url);
+        if let Some(p) = &mut self.page {
+            if p.path == u.path && p.query == u.query && p.hash == u.hash {
+                p.title = title.to_string();
+                return false;
+            }
+        }
+        self.leave(now);
+        let search = search_query(&u.query, &self.config.journey.search_params);
+        let page = CurrentPage::new(
+            u.path,
+            u.query,
+            u.hash,
+            title.to_string(),
+            referrer.to_string(),
+            now,
+        );
+        self.state.journey.page_stats(&page.path).views += 1;
+        self.page = Some(page);
+        let recorded = self.record(StepKind::PageView, now, title);
+        if let Some(q) = search {
+            self.record(StepKind::Search, now, &q);
+            self.state.last_search = Some(q);
+        }
+        recorded
+    }
+
+    /// Add the page being left to its stats.
+    fn leave(&mut self, now: Millis) {
+        if let Some(p) = self.page.take() {
+            let dwell = p.dwell(now);
+            self.state.journey.page_stats(&p.path).dwell_ms += dwell;
+        }
+    }
+
+    fn click(&mut self, click: Click, now: Millis) -> bool {
+        self.clicks
+            .retain(|(at, _, _)| now.saturating_sub(*at) <= RAGE_WINDOW);
+        self.clicks.push((now, click.x, click.y));
+        let near = self
+            .clicks
+            .iter()
+            .filter(|(_, x, y)| {
+                (x - click.x).abs() <= RAGE_RADIUS && (y - click.y).abs() <= RAGE_RADIUS
+            })
+            .count();
+        if near >= RAGE_CLICKS {
+            self.clicks.clear();
+            let detail = if click.label.is_empty() {
+                &click.selector
+            } else {
+                &click.label
+            };
+            return self.record(StepKind::RageClick, now, detail);
+        }
+        if click.interactive {
+            self.record(StepKind::Click, now, &click.label)
+        } else {
+            false
+        }
+    }
+
+    /// Triggers that have not fired yet this session.
+    fn pending(&self) -> impl Iterator<Item = &Trigger> {
+        self.config
+            .triggers
+            .iter()
+            .filter(|t| !self.state.triggers.fired.contains(&t.id))
+    }
+
+    /// At most one nudge per page view: a second one would replace the
+    /// first while the visitor may still be reading it.
+    fn nudged_this_page(&self) -> bool {
+        match (&self.page, self.state.triggers.last_nudge_at) {
+            (Some(page), Some(at)) => at >= page.since,
+            _ => false,
+        }
+    }
+
+    fn evaluate(&mut self, now: Millis) -> Vec<Action> {
+        if self.nudged_this_page() {
+            return Vec::new();
+        }
+        let facts = self.facts();
+        let mut best: Option<&Trigger> = None;
+        for t in self.pending() {
+            if t.when.due(&facts, now) == Due::Now && best.is_none_or(|b| t.priority > b.priority) {
+                best = Some(t);
+            }
+        }
+        let Some(trigger) = best.cloned() else {
+            return Vec::new();
+        };
+        vec![Action::ShowNudge(self.fire(&trigger, now))]
+    }
+
+    fn fire(&mut self, trigger: &Trigger, now: Millis) -> Nudge {
+        let path = self.page.as_ref().map_or("/", |p| p.path.as_str());
+        let answers: Vec<NudgeAnswer> = self
+            .knowledge
+            .for_trigger(trigger, path)
+            .into_iter()
+            .map(NudgeAnswer::from)
+            .collect();
+        let log = &mut self.state.triggers;
+        for a in &answers {
+            if !log.shown.iter().any(|s| s.id == a.id) {
+                log.shown.push(AnswerSeen {
+                    id: a.id.clone(),
+                    title: a.title.clone(),
+                    trigger_id: trigger.id.clone(),
+                    opened: false,
+                });
+            }
+        }
+        log.fired.push(trigger.id.clone());
+        log.last_trigger = Some(trigger.id.clone());
+        log.last_nudge_at = Some(now);
+        self.record(StepKind::NudgeShown, now, &trigger.id);
+        Nudge {
+            trigger_id: trigger.id.clone(),
+            message: trigger.message.clone(),
+            answers,
+        }
+    }
+
+    /// The answers for the help panel when the visitor opens it themselves:
+    /// every answer relevant to this page, else the first answers.
+    pub fn panel_answers(&self) -> Vec<NudgeAnswer> {
+        let path = self.page.as_ref().map_or("/", |p| p.path.as_str());
+        let all = self.knowledge.answers();
+        let mut picked: Vec<_> = all
+            .iter()
+            .filter(|a| a.pages.iter().any(|p| p.matches(path)))
+            .collect();
+        if picked.is_empty() {
+            picked = all.iter().collect();
+        }
+        picked.into_iter().take(5).map(NudgeAnswer::from).collect()
+    }
+
+    fn handoff(&mut self, message: &str, now: Millis) -> HandoffPayload {
+        self.state.handoffs += 1;
+        let trigger = self.state.triggers.last_trigger.as_ref().and_then(|id| {
+            self.config
+                .triggers
+                .iter()
+                .find(|t| &t.id == id)
+                .map(|t| TriggerRef {
+                    id: t.id.clone(),
+                    message: t.message.clone(),
+                })
+        });
+        handoff::build(HandoffInput {
+            id: format!("{}-{}", self.state.visitor.id, self.state.handoffs),
+            visitor_id: &self.state.visitor.id,
+            journey: &self.state.journey,
+            page: self.page.as_ref(),
+            answers: &self.state.triggers.shown,
+            trigger,
+            message,
+            now,
+        })
+    }
+}
+
+/// The value of the first search parameter present in `query`, decoded.
+fn search_query(query: &str, params: &[String]) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        if !params.iter().any(|p| p == k) {
+            return None;
+        }
+        let v = percent_decode(&v.replace('+', " "));
+        let v = v.trim();
+        (!v.is_empty()).then(|| v.to_string())
+    })
+}
+
+/// Decode `%XX` escapes; invalid ones and invalid UTF-8 are kept as they are.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Events that show the visitor is active (not idle).
+fn is_input(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::PageView { .. }
+            | Event::Visibility(true)
+            | Event::Click(_)
+            | Event::FormSubmit { .. }
+            | Event::Search { .. }
+            | Event::Input
+            | Event::AnswerOpened(_)
+            | Event::NudgeDismissed
+            | Event::HandoffRequested { .. }
+    )
+}
+
+#[derive(Default)]
+struct Ingested {
+    recorded: bool,
+    handoff: Option<HandoffPayload>,
+}

@@ -1,0 +1,153 @@
+//! The state that outlives a page load and is shared by the visitor's tabs,
+//! versioned for storage. Stored state is untrusted: [`Snapshot::decode`]
+//! refuses anything it cannot read whole, and migrates older versions.
+
+use crate::handoff::AnswerSeen;
+use crate::journey::{Journey, Session, Step, StepKind, Visitor};
+use crate::time::Millis;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Delivery state of the triggers, per session.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TriggerLog {
+    /// Ids of triggers that fired this session.
+    pub fired: Vec<String>,
+    /// Answers shown, and whether they were opened.
+    pub shown: Vec<AnswerSeen>,
+    /// The trigger behind the last nudge.
+    pub last_trigger: Option<String>,
+    /// When the last nudge was shown.
+    pub last_nudge_at: Option<Millis>,
+}
+
+/// Everything persisted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snapshot {
+    /// Format version ([`Snapshot::VERSION`]).
+    pub version: u32,
+    /// Bumped on every change, so tabs can tell newer state from older.
+    pub rev: u64,
+    /// Who the visitor is.
+    pub visitor: Visitor,
+    /// The current session.
+    pub session: Session,
+    /// The journey.
+    pub journey: Journey,
+    /// Trigger delivery state.
+    pub triggers: TriggerLog,
+    /// Handoffs made so far (numbers the next handoff id).
+    pub handoffs: u32,
+    /// The last site search, for ranking answers.
+    #[serde(default)]
+    pub last_search: Option<String>,
+}
+
+/// Why stored state was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotError {
+    /// Not JSON, or not shaped like any version of the snapshot.
+    #[error("stored state is corrupted: {0}")]
+    Corrupt(String),
+    /// Written by a newer release.
+    #[error("stored state has version {0}, newer than this release reads")]
+    TooNew(u64),
+}
+
+impl Snapshot {
+    /// The snapshot format this build writes.
+    pub const VERSION: u32 = 2;
+
+    /// A fresh state for a new visitor.
+    pub fn new(visitor_id: String, now: Millis) -> Snapshot {
+        Snapshot {
+            version: Snapshot::VERSION,
+            rev: 0,
+            visitor: Visitor::new(visitor_id, now),
+            session: Session {
+                started_at: now,
+                last_activity: now,
+            },
+            journey: Journey::default(),
+            triggers: TriggerLog::default(),
+            handoffs: 0,
+            last_search: None,
+        }
+    }
+
+    /// Serialise for storage.
+    pub fn encode(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Read stored state, migrating older versions.
+    ///
+    /// ```
+    /// use pathlight::engine::snapshot::{Snapshot, SnapshotError};
+    /// assert!(matches!(Snapshot::decode("{\"version\": 2, \"rev\": "), Err(SnapshotError::Corrupt(_))));
+    /// assert_eq!(Snapshot::decode("{\"version\": 9}"), Err(SnapshotError::TooNew(9)));
+    /// let s = Snapshot::new("v".into(), 0);
+    /// assert_eq!(Snapshot::decode(&s.encode()), Ok(s));
+    /// ```
+    pub fn decode(text: &str) -> Result<Snapshot, SnapshotError> {
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
+        let version = value.get("version").and_then(Value::as_u64);
+        match version {
+            Some(1) => migrate_v1(value),
+            Some(2) => {
+                serde_json::from_value(value).map_err(|e| SnapshotError::Corrupt(e.to_string()))
+            }
+            Some(v) if v > u64::from(Snapshot::VERSION) => Err(SnapshotError::TooNew(v)),
+            _ => Err(SnapshotError::Corrupt("no known version".into())),
+        }
+    }
+}
+
+/// Version 1 (the walking skeleton's format) kept the visitor id, a flat
+/// journey and the trigger state at the top level.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct V1 {
+    visitor_id: String,
+    journey: V1Journey,
+    fired: Vec<String>,
+    shown: Vec<AnswerSeen>,
+    last_trigger: Option<String>,
+    #[serde(default)]
+    last_nudge_at: Option<Millis>,
+    handoffs: u32,
+}
+
+#[derive(Deserialize)]
+struct V1Journey {
+    steps: Vec<Step>,
+}
+
+fn migrate_v1(value: Value) -> Result<Snapshot, SnapshotError> {
+    let v1: V1 =
+        serde_json::from_value(value).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
+    let first = v1.journey.steps.first().map_or(0, |s| s.at);
+    let last = v1.journey.steps.last().map_or(0, |s| s.at);
+    let mut s = Snapshot::new(v1.visitor_id, first);
+    s.session = Session {
+        started_at: first,
+        last_activity: last,
+    };
+    for step in v1.journey.steps {
+        if step.kind == StepKind::PageView {
+            s.journey.page_stats(&step.path).views += 1;
+        }
+        s.journey.push(step.kind, step.at, &step.path, &step.detail);
+    }
+    s.triggers = TriggerLog {
+        fired: v1.fired,
+        shown: v1.shown,
+        last_trigger: v1.last_trigger,
+        last_nudge_at: v1.last_nudge_at,
+    };
+    s.handoffs = v1.handoffs;
+    Ok(s)
+}
