@@ -314,36 +314,36 @@ fn forget_wipes_the_journey_and_the_identity() {
 #[test]
 fn tabs_share_the_journey_but_keep_their_own_page() {
     let mut a = engine();
-    let mut b = engine();
-    a.handle(Event::page_view("/a", ""), T0);
-    b.adopt(a.snapshot().clone());
-    b.handle(Event::page_view("/b", ""), T0 + 1_000);
-    assert!(a.adopt(b.snapshot().clone()));
-    let paths: Vec<_> = a
-        .journey()
-        .steps()
-        .iter()
-        .map(|s| s.path.as_str())
-        .collect();
-    assert_eq!(paths, ["/a", "/b"]);
-    assert_eq!(a.page().unwrap().path, "/a", "tab A still shows /a");
-    // An older snapshot is not taken.
-    let old = a.snapshot().clone();
-    a.handle(Event::Input, T0 + 2_000);
-    a.handle(Event::click(1, 1, "Buy"), T0 + 2_000);
-    assert!(!a.adopt(old));
-    // Nor one of another visitor.
-    let mut other = Engine::start(
+    // Tab B started before A saved anything: it has an identity of its own.
+    let mut b = Engine::start(
         config(""),
         Knowledge::default(),
         "w".into(),
         Consent::Granted,
-        T0,
+        T0 + 500,
     );
-    other.handle(Event::page_view("/x", ""), T0);
-    let mut theirs = other.snapshot().clone();
-    theirs.rev = 1_000;
-    assert!(!a.adopt(theirs));
+    a.handle(Event::page_view("/a", ""), T0);
+    b.handle(Event::page_view("/b", ""), T0 + 1_000);
+    // A's save reaches B; B had more, so B saves; that reaches A; A had
+    // nothing B lacked, so the exchange stops.
+    assert!(b.merge(a.snapshot().clone()), "B holds /b, which A lacked");
+    assert!(!a.merge(b.snapshot().clone()), "A now holds all B has");
+    for tab in [&a, &b] {
+        let paths: Vec<_> = tab
+            .journey()
+            .steps()
+            .iter()
+            .map(|s| s.path.as_str())
+            .collect();
+        assert_eq!(paths, ["/a", "/b"]);
+        assert_eq!(tab.visitor_id(), "v", "the older identity wins");
+    }
+    assert_eq!(a.page().unwrap().path, "/a", "tab A still shows /a");
+    assert_eq!(b.page().unwrap().path, "/b");
+    // Merging the same state again changes nothing.
+    let snap = a.snapshot().journey.clone();
+    assert!(!a.merge(b.snapshot().clone()));
+    assert_eq!(a.snapshot().journey.steps(), snap.steps());
 }
 
 #[test]
@@ -406,4 +406,85 @@ fn identify_keeps_at_most_fifty_attributes() {
     }
     e.handle(Event::Identify(attrs), T0);
     assert_eq!(e.snapshot().visitor.attributes.len(), 50);
+}
+
+#[test]
+fn personal_data_is_scrubbed_before_anything_is_stored_or_handed_off() {
+    let mut e = Engine::start(
+        config(r#""journey": {"queryDeny": ["order"]},"#),
+        Knowledge::default(),
+        "v".into(),
+        Consent::Granted,
+        T0,
+    );
+    e.handle(
+        Event::PageView {
+            url: "https://shop.example/users/jane.doe@example.com/orders?order=A-991&reset=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlX3ZhbHVl&page=2".into(),
+            title: "Orders for jane.doe@example.com".into(),
+            referrer: "https://mail.example/?to=jane.doe@example.com".into(),
+        },
+        T0,
+    );
+    e.handle(
+        Event::FormError {
+            form: String::new(),
+            field: "Phone".into(),
+            message: "+44 20 7946 0958 is not a mobile number".into(),
+        },
+        T0 + 1,
+    );
+    e.handle(
+        Event::Search {
+            query: "refund 4111 1111 1111 1111".into(),
+            results: None,
+        },
+        T0 + 2,
+    );
+    let actions = e.handle(
+        Event::HandoffRequested {
+            message: "Call me on 415-555-0132 please".into(),
+        },
+        T0 + 3,
+    );
+
+    let page = e.page().unwrap();
+    assert_eq!(page.path, "/users/[email]/orders");
+    assert_eq!(page.query, "order=[redacted]&reset=[jwt]&page=2");
+    assert_eq!(page.title, "Orders for [email]");
+    assert_eq!(page.referrer, "https://mail.example/?to=[email]");
+    assert_eq!(
+        details(&e, StepKind::FormError),
+        ["Phone: [phone] is not a mobile number"]
+    );
+    assert_eq!(details(&e, StepKind::Search), ["refund [card]"]);
+    let stored = e.snapshot().encode();
+    let payload = actions
+        .iter()
+        .find_map(|a| match a {
+            Action::Handoff(p) => Some(serde_json::to_string(p).unwrap()),
+            _ => None,
+        })
+        .unwrap();
+    for secret in ["jane.doe", "A-991", "eyJhbGci", "7946", "4111", "555-0132"] {
+        assert!(!stored.contains(secret), "{secret} in stored state");
+        assert!(!payload.contains(secret), "{secret} in handoff payload");
+    }
+    assert!(payload.contains("Call me on [phone] please"));
+
+    let allow = Config::from_json(
+        r#"{"version": 1, "triggers": [], "journey": {"queryAllow": ["q", "utm_source"]}}"#,
+    )
+    .unwrap();
+    let mut a = Engine::start(
+        allow,
+        Knowledge::default(),
+        "v".into(),
+        Consent::Granted,
+        T0,
+    );
+    a.handle(Event::page_view("/s?q=lamp&utm_source=news&uid=77", ""), T0);
+    assert_eq!(
+        a.page().unwrap().query,
+        "q=lamp&utm_source=news&uid=[redacted]"
+    );
 }

@@ -5,6 +5,7 @@
 //! two agree on the examples.
 
 use crate::error::Error;
+use crate::journey::redact::QueryPolicy;
 use crate::rules::pattern::PathPattern;
 use crate::rules::{Condition, Trigger};
 use crate::time::Millis;
@@ -36,6 +37,8 @@ pub struct JourneyConfig {
     pub idle_after: Millis,
     /// Query parameters that carry a site search (`searchParams`).
     pub search_params: Vec<String>,
+    /// Which query parameter values are kept (`queryAllow`, `queryDeny`).
+    pub query: QueryPolicy,
 }
 
 impl Default for JourneyConfig {
@@ -45,12 +48,20 @@ impl Default for JourneyConfig {
             session_timeout: 30 * 60 * 1000,
             idle_after: 60_000,
             search_params: vec!["q".into(), "s".into(), "search".into()],
+            query: QueryPolicy::default(),
         }
     }
 }
 
 const TOP_KEYS: &[&str] = &["$schema", "version", "triggers", "journey"];
-const JOURNEY_KEYS: &[&str] = &["maxSteps", "sessionMinutes", "idleSeconds", "searchParams"];
+const JOURNEY_KEYS: &[&str] = &[
+    "maxSteps",
+    "sessionMinutes",
+    "idleSeconds",
+    "searchParams",
+    "queryAllow",
+    "queryDeny",
+];
 const TRIGGER_KEYS: &[&str] = &["id", "when", "message", "answers", "tags", "priority"];
 const WHEN_KEYS: &[&str] = &["page", "dwellSeconds"];
 
@@ -142,6 +153,12 @@ fn journey(r: &mut Reader, at: &Path, value: &Value) -> JourneyConfig {
         3600,
     ) {
         j.idle_after = n * 1000;
+    }
+    let deny = r.opt_strings(&Path::Key(at, "queryDeny"), map.get("queryDeny"), 64, 100);
+    j.query.deny.extend(deny);
+    if map.contains_key("queryAllow") {
+        j.query.allow =
+            Some(r.opt_strings(&Path::Key(at, "queryAllow"), map.get("queryAllow"), 64, 100));
     }
     if map.contains_key("searchParams") {
         j.search_params = r.opt_strings(

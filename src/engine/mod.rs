@@ -6,6 +6,7 @@ pub mod snapshot;
 
 use crate::config::Config;
 use crate::handoff::{self, AnswerSeen, HandoffInput, HandoffPayload, TriggerRef};
+use crate::journey::redact::{scrub_text, scrub_url};
 use crate::journey::url::PageUrl;
 use crate::journey::{Click, CurrentPage, Event, Journey, Session, StepKind};
 use crate::knowledge::{Answer, Knowledge};
@@ -136,16 +137,13 @@ impl Engine {
         self.roll_session(now);
     }
 
-    /// Take the shared state another tab saved, keeping this tab's page.
-    /// Returns false when it is not newer than ours.
-    pub fn adopt(&mut self, snapshot: Snapshot) -> bool {
-        if snapshot.rev <= self.state.rev || snapshot.visitor.id != self.state.visitor.id {
-            return false;
-        }
-        let mut snapshot = snapshot;
-        snapshot.journey.set_limit(self.config.journey.max_steps);
-        self.state = snapshot;
-        true
+    /// Merge the shared state another tab saved, keeping this tab's page.
+    /// Returns true when ours held something theirs did not, so ours should
+    /// be saved for them in turn. Merging is a union (steps by time, fired
+    /// triggers, answers shown; the older visitor identity wins), so tabs
+    /// converge whatever order their saves arrive in.
+    pub fn merge(&mut self, theirs: Snapshot) -> bool {
+        self.state.merge(theirs, self.config.journey.max_steps)
     }
 
     /// The state to persist (shared between tabs).
@@ -296,12 +294,15 @@ impl Engine {
     }
 
     /// Record a step unless consent was denied. Returns whether it was.
+    /// The detail is scrubbed of personal data first.
     fn record(&mut self, kind: StepKind, now: Millis, detail: &str) -> bool {
         if self.consent == Consent::Denied {
             return false;
         }
         let path = self.page.as_ref().map_or("", |p| p.path.as_str());
-        self.state.journey.push(kind, now, path, detail);
+        self.state
+            .journey
+            .push(kind, now, path, &scrub_text(detail));
         true
     }
 
@@ -319,7 +320,7 @@ impl Engine {
             } => out.recorded = self.visit(&url, &title, &referrer, now),
             Event::Title(title) => {
                 if let Some(p) = &mut self.page {
-                    p.title = title;
+                    p.title = scrub_text(&title).into_owned();
                 }
             }
             Event::Visibility(visible) => {
@@ -372,7 +373,7 @@ impl Engine {
                 if results == Some(0) {
                     self.record(StepKind::SearchNoResults, now, &query);
                 }
-                self.state.last_search = Some(query);
+                self.state.last_search = Some(scrub_text(&query).into_owned());
             }
             Event::SearchResults(n) => {
                 let last_is_search = self
@@ -427,17 +428,20 @@ impl Engine {
             Event::HandoffRequested { message } => {
                 self.record(StepKind::Handoff, now, "");
                 out.recorded = true;
-                out.handoff = Some(self.handoff(&message, now));
+                out.handoff = Some(self.handoff(&scrub_text(&message), now));
             }
         }
         out
     }
 
     fn visit(&mut self, url: &str, title: &str, referrer: &str, now: Millis) -> bool {
-        let u = PageUrl::parse(url);
+        let policy = &self.config.journey.query;
+        let u = PageUrl::parse(&scrub_url(url, policy));
+        let title = scrub_text(title);
+        let referrer = scrub_url(referrer, policy);
         if let Some(p) = &mut self.page {
             if p.path == u.path && p.query == u.query && p.hash == u.hash {
-                p.title = title.to_string();
+                p.title = title.into_owned();
                 return false;
             }
         }
@@ -453,7 +457,7 @@ impl Engine {
         );
         self.state.journey.page_stats(&page.path).views += 1;
         self.page = Some(page);
-        let recorded = self.record(StepKind::PageView, now, title);
+        let recorded = self.record(StepKind::PageView, now, &title);
         if let Some(q) = search {
             self.record(StepKind::Search, now, &q);
             self.state.last_search = Some(q);

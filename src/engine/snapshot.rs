@@ -77,6 +77,72 @@ impl Snapshot {
         }
     }
 
+    /// Merge another tab's state into this one (see [`crate::Engine::merge`]).
+    /// Returns true when this one held something `theirs` did not.
+    pub fn merge(&mut self, theirs: Snapshot, limit: usize) -> bool {
+        let mut ours_extra = false;
+        // The visitor: the older identity wins; attributes are united.
+        let theirs_older = (theirs.visitor.first_seen, &theirs.visitor.id)
+            < (self.visitor.first_seen, &self.visitor.id);
+        if theirs.visitor.id != self.visitor.id && !theirs_older {
+            ours_extra = true;
+        }
+        let mut attributes = theirs.visitor.attributes.clone();
+        for (k, v) in &self.visitor.attributes {
+            if !attributes.contains_key(k) {
+                attributes.insert(k.clone(), v.clone());
+                ours_extra = true;
+            }
+        }
+        let visits = self.visitor.visits.max(theirs.visitor.visits);
+        ours_extra |= self.visitor.visits > theirs.visitor.visits;
+        if theirs_older {
+            self.visitor = theirs.visitor.clone();
+        }
+        self.visitor.attributes = attributes;
+        self.visitor.visits = visits;
+
+        ours_extra |= self.journey.merge(&theirs.journey, limit);
+
+        let log = &mut self.triggers;
+        for id in &theirs.triggers.fired {
+            if !log.fired.contains(id) {
+                log.fired.push(id.clone());
+            }
+        }
+        ours_extra |= log
+            .fired
+            .iter()
+            .any(|id| !theirs.triggers.fired.contains(id));
+        for a in &theirs.triggers.shown {
+            match log.shown.iter_mut().find(|s| s.id == a.id) {
+                Some(s) => s.opened |= a.opened,
+                None => log.shown.push(a.clone()),
+            }
+        }
+        ours_extra |= log.shown.iter().any(|s| {
+            !theirs
+                .triggers
+                .shown
+                .iter()
+                .any(|a| a.id == s.id && a.opened == s.opened)
+        });
+        if theirs.triggers.last_nudge_at > log.last_nudge_at {
+            log.last_nudge_at = theirs.triggers.last_nudge_at;
+            log.last_trigger = theirs.triggers.last_trigger.clone();
+        }
+
+        ours_extra |= self.handoffs > theirs.handoffs;
+        self.handoffs = self.handoffs.max(theirs.handoffs);
+        if theirs.session.last_activity > self.session.last_activity {
+            self.last_search = theirs.last_search.clone().or(self.last_search.take());
+        }
+        self.session.started_at = self.session.started_at.min(theirs.session.started_at);
+        self.session.last_activity = self.session.last_activity.max(theirs.session.last_activity);
+        self.rev = self.rev.max(theirs.rev) + 1;
+        ours_extra
+    }
+
     /// Serialise for storage.
     pub fn encode(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()

@@ -184,6 +184,46 @@ impl Journey {
         &mut self.pages[i]
     }
 
+    /// Merge another tab's journey: steps united in time order (identical
+    /// steps once), folded counts and page stats the larger of the two.
+    /// Returns true when ours held a step or a count theirs did not.
+    pub fn merge(&mut self, theirs: &Journey, limit: usize) -> bool {
+        let mut ours_extra = self.steps.iter().any(|s| !theirs.steps.contains(s));
+        let mut all: Vec<Step> = self
+            .steps
+            .drain(..)
+            .chain(theirs.steps.iter().cloned())
+            .collect();
+        all.sort_by(|a, b| {
+            (a.at, a.kind, &a.path, &a.detail).cmp(&(b.at, b.kind, &b.path, &b.detail))
+        });
+        all.dedup();
+        self.steps = all;
+        for (kind, n) in &theirs.folded {
+            let mine = self.folded.entry(*kind).or_insert(0);
+            *mine = (*mine).max(*n);
+        }
+        ours_extra |= self
+            .folded
+            .iter()
+            .any(|(k, n)| theirs.folded.get(k).is_none_or(|t| n > t));
+        for p in &theirs.pages {
+            let mine = self.page_stats(&p.path);
+            ours_extra |=
+                mine.views > p.views || mine.dwell_ms > p.dwell_ms || mine.errors > p.errors;
+            mine.views = mine.views.max(p.views);
+            mine.dwell_ms = mine.dwell_ms.max(p.dwell_ms);
+            mine.max_scroll = mine.max_scroll.max(p.max_scroll);
+            mine.errors = mine.errors.max(p.errors);
+        }
+        ours_extra |= self
+            .pages
+            .iter()
+            .any(|p| !theirs.pages.iter().any(|t| t.path == p.path));
+        self.set_limit(limit);
+        ours_extra
+    }
+
     /// The time of the last step, if any.
     pub fn last_at(&self) -> Option<Millis> {
         self.steps.last().map(|s| s.at)

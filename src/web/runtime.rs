@@ -26,6 +26,10 @@ use wasm_bindgen::prelude::*;
 /// Events a host can listen to with `on(name, fn)`.
 pub const TOPICS: &[&str] = &["nudge", "handoff", "error"];
 
+/// Writes to storage are batched: at most one per this many milliseconds
+/// (and at once when the page is hidden or unloaded).
+const SAVE_DELAY: u32 = 400;
+
 /// The current time from the browser's clock.
 pub fn now() -> Millis {
     js_sys::Date::now() as Millis
@@ -40,6 +44,8 @@ pub struct Runtime {
     listeners: RefCell<Vec<Listener>>,
     capture: RefCell<Option<Capture>>,
     timer: RefCell<Option<(Millis, Timeout)>>,
+    /// Pending save: the snapshot is written at most every [`SAVE_DELAY`].
+    save_timer: RefCell<Option<Timeout>>,
     queue: RefCell<VecDeque<Event>>,
     busy: Cell<bool>,
     destroyed: Cell<bool>,
@@ -67,6 +73,7 @@ impl Runtime {
             listeners: RefCell::new(Vec::new()),
             capture: RefCell::new(None),
             timer: RefCell::new(None),
+            save_timer: RefCell::new(None),
             queue: RefCell::new(VecDeque::new()),
             busy: Cell::new(false),
             destroyed: Cell::new(false),
@@ -125,8 +132,12 @@ impl Runtime {
                     return;
                 }
                 if let Some(snapshot) = e.new_value().and_then(|v| Snapshot::decode(&v).ok()) {
-                    if let Ok(mut engine) = rt.engine.try_borrow_mut() {
-                        engine.adopt(snapshot);
+                    let ours_extra = match rt.engine.try_borrow_mut() {
+                        Ok(mut engine) => engine.merge(snapshot),
+                        Err(_) => false,
+                    };
+                    if ours_extra {
+                        rt.schedule_save();
                     }
                     rt.arm_timer();
                 }
@@ -145,9 +156,11 @@ impl Runtime {
             Err(_) => return,
         };
         if consent == Consent::Denied {
+            self.save_timer.borrow_mut().take();
             self.store.clear();
         }
         self.perform(actions);
+        self.flush();
         self.arm_timer();
     }
 
@@ -164,6 +177,7 @@ impl Runtime {
         if let Ok(mut e) = self.engine.try_borrow_mut() {
             e.forget(random_id(), now());
         }
+        self.save_timer.borrow_mut().take();
         self.store.clear();
     }
 
@@ -184,11 +198,15 @@ impl Runtime {
         loop {
             let next = self.queue.borrow_mut().pop_front();
             let Some(event) = next else { break };
+            let leaving = matches!(event, Event::PageHide | Event::Visibility(false));
             let actions = match self.engine.try_borrow_mut() {
                 Ok(mut engine) => engine.handle(event, now()),
                 Err(_) => Vec::new(),
             };
             self.perform(actions);
+            if leaving {
+                self.flush();
+            }
             if self.destroyed.get() {
                 break;
             }
@@ -258,17 +276,38 @@ impl Runtime {
                         w.show_outcome(text);
                     }
                 }
-                Action::Persist => {
-                    let saved = match self.engine.try_borrow() {
-                        Ok(e) => self.store.save(e.snapshot()),
-                        Err(_) => Ok(()),
-                    };
-                    if let Err(cause) = saved {
-                        if !self.storage_failed.replace(true) {
-                            self.report("storage is unavailable or full; the journey is kept in memory only", &cause);
-                        }
-                    }
+                Action::Persist => self.schedule_save(),
+            }
+        }
+    }
+
+    fn schedule_save(&self) {
+        let mut timer = self.save_timer.borrow_mut();
+        if timer.is_none() {
+            let me = self.me.clone();
+            *timer = Some(Timeout::new(SAVE_DELAY, move || {
+                if let Some(rt) = me.upgrade() {
+                    rt.flush();
                 }
+            }));
+        }
+    }
+
+    /// Write a pending save now.
+    fn flush(&self) {
+        if self.save_timer.borrow_mut().take().is_none() {
+            return;
+        }
+        let saved = match self.engine.try_borrow() {
+            Ok(e) if e.consent() == Consent::Granted => self.store.save(e.snapshot()),
+            _ => Ok(()),
+        };
+        if let Err(cause) = saved {
+            if !self.storage_failed.replace(true) {
+                self.report(
+                    "storage is unavailable or full; the journey is kept in memory only",
+                    &cause,
+                );
             }
         }
     }
@@ -367,9 +406,11 @@ impl Runtime {
 
     /// Remove everything this instance added to the page.
     pub fn destroy(&self) {
-        if self.destroyed.replace(true) {
+        if self.destroyed.get() {
             return;
         }
+        self.flush();
+        self.destroyed.set(true);
         self.timer.borrow_mut().take();
         self.listeners.borrow_mut().clear();
         self.capture.borrow_mut().take();

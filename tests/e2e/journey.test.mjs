@@ -56,15 +56,14 @@ test('form validation errors are captured with field and message, never the valu
     postcode.setAttribute('aria-describedby', 'pc-error');
     postcode.setAttribute('aria-invalid', 'true');
   });
-  await page.waitForFunction(async () => {
-    const pl = await window.Pathlight.ready;
-    return pl.journey().journey.steps.filter((s) => s.kind === 'formError').length === 2;
-  });
+  await page.evaluate(async () => (window.pl = await window.Pathlight.ready));
+  await page.waitForFunction(() => window.pl.journey().journey.steps.filter((s) => s.kind === 'formError').length === 2);
   const errors = await steps(page, 'formError');
   assert.deepEqual(errors, [
     ['/checkout', 'Card number: Card declined'],
     ['/checkout', 'Postcode: Enter a valid postcode'],
   ]);
+  await page.waitForFunction(() => localStorage.getItem('pathlight:state')?.includes('formError'));
   const stored = await page.evaluate(() => localStorage.getItem('pathlight:state'));
   assert.ok(!stored.includes('4111') && !stored.includes('SW1A'), 'typed values are never stored');
   assert.deepEqual(problems, []);
@@ -91,10 +90,9 @@ test("two tabs share one journey, each keeping its own page", async () => {
   const b = await context.newPage();
   await b.goto(`${env.base}/products/`);
   await b.evaluate(() => window.Pathlight.ready);
-  await a.waitForFunction(async () => {
-    const pl = await window.Pathlight.ready;
-    return pl.journey().journey.steps.some((s) => s.path === '/products/');
-  });
+  await a.evaluate(async () => (window.pl = await window.Pathlight.ready));
+  // Saves are batched (400 ms) and reach the other tab as a storage event.
+  await a.waitForFunction(() => window.pl.journey().journey.steps.some((s) => s.path === '/products/'));
   const views = (await steps(a, 'pageView')).map(([p]) => p);
   assert.deepEqual(views, ['/', '/products/']);
   // Tab A keeps its own page: a form error raised in A is recorded on "/".
@@ -104,10 +102,7 @@ test("two tabs share one journey, each keeping its own page", async () => {
     document.body.append(i);
     i.setAttribute('aria-invalid', 'true');
   });
-  await a.waitForFunction(async () => {
-    const pl = await window.Pathlight.ready;
-    return pl.journey().journey.steps.some((s) => s.kind === 'formError');
-  });
+  await a.waitForFunction(() => window.pl.journey().journey.steps.some((s) => s.kind === 'formError'));
   assert.deepEqual(await steps(a, 'formError'), [['/', 'Email']]);
   assert.deepEqual(problems, []);
   await context.close();
@@ -130,6 +125,10 @@ test('storage that throws: Pathlight keeps working in memory and says so once', 
   });
   const views = (await steps(page, 'pageView')).map(([p]) => p);
   assert.deepEqual(views, ['/products/', '/products/arc', '/products/dome']);
+  // Saves are batched; leaving the page flushes the pending one at once.
+  await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+  await page.evaluate(() => window.dispatchEvent(new Event('pagehide')));
+  await page.evaluate(() => { history.pushState({}, '', '/products/'); window.dispatchEvent(new Event('pagehide')); });
   assert.equal(warnings.filter((w) => w.includes('storage is unavailable or full')).length, 1);
   assert.deepEqual(problems, []);
   await context.close();
@@ -148,6 +147,8 @@ test('corrupted stored state is discarded with one warning and replaced', async 
   await page.goto(`${env.base}/`);
   await page.evaluate(() => window.Pathlight.ready);
   assert.equal(warnings.filter((w) => w.includes('stored state was discarded')).length, 1);
+  // Saves are batched (at most one per 400 ms).
+  await page.waitForFunction(() => localStorage.getItem('pathlight:state') !== null);
   const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('pathlight:state')));
   assert.equal(stored.version, 2);
   assert.deepEqual(stored.journey.steps.map((s) => s.path), ['/']);

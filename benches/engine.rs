@@ -1,0 +1,117 @@
+//! Engine benchmarks (run: `cargo bench --bench engine`). Prints:
+//! - the cost of one event with a 2,000-step history (p50, p99), and
+//! - the stored snapshot size after 500 steps.
+//!
+//! Timings are wall-clock on this machine, native release build; the wasm
+//! build runs the same code somewhat slower.
+
+use pathlight::engine::Consent;
+use pathlight::journey::Click;
+use pathlight::{Config, Engine, Event, Knowledge};
+use std::time::Instant;
+
+const T0: u64 = 1_700_000_000_000;
+
+fn config(max_steps: usize) -> Config {
+    let mut triggers = String::new();
+    for i in 0..10 {
+        if i > 0 {
+            triggers.push(',');
+        }
+        triggers.push_str(&format!(
+            r#"{{"id": "t{i}", "when": {{"page": "/p{i}/**", "dwellSeconds": {}}}, "message": "m", "tags": ["x"]}}"#,
+            30 + i
+        ));
+    }
+    Config::from_json(&format!(
+        r#"{{"version": 1, "journey": {{"maxSteps": {max_steps}}}, "triggers": [{triggers}]}}"#
+    ))
+    .expect("valid config")
+}
+
+fn event(i: u64) -> Event {
+    match i % 5 {
+        0 => Event::page_view(
+            &format!("https://shop.example/p{}/item-{i}?ref=mail", i % 13),
+            "A product page",
+        ),
+        1 => Event::Click(Click {
+            x: (i % 400) as i32,
+            y: 200,
+            label: "Add to cart".into(),
+            selector: "button#add".into(),
+            interactive: true,
+        }),
+        2 => Event::Scroll((i % 100) as u8),
+        3 => Event::FormError {
+            form: "checkout".into(),
+            field: "Card number".into(),
+            message: "Your card was declined".into(),
+        },
+        _ => Event::Search {
+            query: "return a lamp".into(),
+            results: Some(3),
+        },
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn main() {
+    // Cost per event with a full 2,000-step history.
+    let mut e = Engine::start(
+        config(2000),
+        Knowledge::default(),
+        "v".into(),
+        Consent::Granted,
+        T0,
+    );
+    let mut t = T0;
+    for i in 0..2_000 {
+        t += 500;
+        e.handle(event(i), t);
+    }
+    let mut times = Vec::with_capacity(20_000);
+    for i in 0..20_000u64 {
+        t += 500;
+        let ev = event(i);
+        let start = Instant::now();
+        let actions = e.handle(ev, t);
+        let _ = e.next_wake();
+        times.push(start.elapsed().as_secs_f64() * 1e6);
+        std::hint::black_box(actions);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "engine.handle with a {}-step history: p50 {:.2} µs, p99 {:.2} µs (20,000 events)",
+        e.journey().steps().len(),
+        percentile(&times, 0.5),
+        percentile(&times, 0.99)
+    );
+
+    // Snapshot size after 500 steps.
+    let mut e = Engine::start(
+        config(500),
+        Knowledge::default(),
+        "v".into(),
+        Consent::Granted,
+        T0,
+    );
+    let mut t = T0;
+    let mut i = 0;
+    while e.journey().steps().len() < 500 {
+        t += 500;
+        e.handle(event(i), t);
+        i += 1;
+    }
+    let stored = e.snapshot().encode();
+    println!(
+        "stored snapshot after {} steps: {} bytes ({:.1} KiB)",
+        e.journey().steps().len(),
+        stored.len(),
+        stored.len() as f64 / 1024.0
+    );
+}
