@@ -113,7 +113,7 @@ export interface Nudge {
 
 /** What a journey step records. */
 export type StepKind =
-  | 'pageView' | 'click' | 'rageClick' | 'deadClick' | 'formError' | 'formSubmit'
+  | 'pageView' | 'click' | 'rageClick' | 'formError' | 'formSubmit'
   | 'search' | 'searchNoResults' | 'exitIntent' | 'idle' | 'returned'
   | 'custom' | 'identify' | 'nudgeShown' | 'answerOpened' | 'nudgeDismissed' | 'handoff';
 
@@ -150,6 +150,8 @@ export interface PathlightInstance {
   track(name: string, props?: Record<string, unknown>): void;
   /** Attach attributes to the visitor. */
   identify(attributes: Record<string, unknown>): void;
+  /** Report how many results the last site search found (0 records a search with no results). */
+  searchResults(count: number): void;
   /** Record a page view of the current address, for routers no listener can see. */
   page(): void;
   /** The visitor agreed: store the journey kept in memory so far. */

@@ -39,6 +39,8 @@ pub struct JourneyConfig {
     pub search_params: Vec<String>,
     /// Which query parameter values are kept (`queryAllow`, `queryDeny`).
     pub query: QueryPolicy,
+    /// Stored visitor state older than this is forgotten (`visitorDays`).
+    pub visitor_retention: Millis,
 }
 
 impl Default for JourneyConfig {
@@ -49,6 +51,7 @@ impl Default for JourneyConfig {
             idle_after: 60_000,
             search_params: vec!["q".into(), "s".into(), "search".into()],
             query: QueryPolicy::default(),
+            visitor_retention: 30 * 86_400_000,
         }
     }
 }
@@ -61,6 +64,7 @@ const JOURNEY_KEYS: &[&str] = &[
     "searchParams",
     "queryAllow",
     "queryDeny",
+    "visitorDays",
 ];
 const TRIGGER_KEYS: &[&str] = &["id", "when", "message", "answers", "tags", "priority"];
 const WHEN_KEYS: &[&str] = &["page", "dwellSeconds"];
@@ -153,6 +157,14 @@ fn journey(r: &mut Reader, at: &Path, value: &Value) -> JourneyConfig {
         3600,
     ) {
         j.idle_after = n * 1000;
+    }
+    if let Some(n) = r.opt_uint(
+        &Path::Key(at, "visitorDays"),
+        map.get("visitorDays"),
+        1,
+        400,
+    ) {
+        j.visitor_retention = n * 86_400_000;
     }
     let deny = r.opt_strings(&Path::Key(at, "queryDeny"), map.get("queryDeny"), 64, 100);
     j.query.deny.extend(deny);

@@ -130,7 +130,15 @@ impl Engine {
     /// Continue from stored state at `now`. A session idle for longer than
     /// the session timeout is over: the visitor and the journey carry into a
     /// new session, the per-session trigger state does not.
+    ///
+    /// State untouched for longer than the visitor retention (30 days by
+    /// default) is not restored: the visitor starts afresh.
     pub fn restore(&mut self, snapshot: Snapshot, now: Millis) {
+        if now.saturating_sub(snapshot.session.last_activity)
+            > self.config.journey.visitor_retention
+        {
+            return;
+        }
         let mut snapshot = snapshot;
         snapshot.journey.set_limit(self.config.journey.max_steps);
         self.state = snapshot;

@@ -84,6 +84,31 @@ impl Pathlight {
         Ok(())
     }
 
+    /// Report how many results the visitor's last site search found; zero
+    /// records a "search with no results" step that triggers can react to.
+    ///
+    /// ```js
+    /// pl.searchResults(results.length);
+    /// ```
+    #[wasm_bindgen(js_name = searchResults)]
+    pub fn search_results(&self, count: JsValue) -> Result<(), JsValue> {
+        self.live("searchResults(count)")?;
+        let n = count
+            .as_f64()
+            .filter(|n| n.fract() == 0.0 && (0.0..=1e9).contains(n))
+            .ok_or_else(|| {
+                error_to_js(&Error::Argument {
+                    call: "searchResults(count)",
+                    message: format!(
+                        "expected a whole number of results, got {}",
+                        super::convert::js_type(&count)
+                    ),
+                })
+            })?;
+        self.rt.dispatch(Event::SearchResults(n as u32));
+        Ok(())
+    }
+
     /// The visitor agreed: store and use the journey kept in memory so far.
     #[wasm_bindgen(js_name = grantConsent)]
     pub fn grant_consent(&self) -> Result<(), JsValue> {
