@@ -38,6 +38,8 @@ pub enum StepKind {
     NudgeShown,
     /// An answer was opened.
     AnswerOpened,
+    /// An answer was rated helpful or not.
+    Feedback,
     /// The nudge was dismissed.
     NudgeDismissed,
     /// The visitor asked for a person.

@@ -136,6 +136,19 @@ impl Pathlight {
         Ok(self.rt.journey())
     }
 
+    /// Why each trigger is or is not showing right now: a list of
+    /// `{ trigger, status, path, reason, at? }` where `status` is `fired`,
+    /// `eligible`, `waiting` (until `at`) or `blocked`, and `path` points at
+    /// the condition or control in the config.
+    ///
+    /// ```js
+    /// console.table(pl.explain());
+    /// ```
+    pub fn explain(&self) -> Result<JsValue, JsValue> {
+        self.live("explain()")?;
+        Ok(self.rt.explain())
+    }
+
     /// Wipe everything Pathlight knows about this visitor, in memory and in
     /// storage; Pathlight continues as for a new visitor.
     pub fn forget(&self) -> Result<(), JsValue> {

@@ -5,6 +5,7 @@
 //! - [`convert`]: every value crossing the JS/Rust boundary.
 //! - [`runtime`]: the running instance (engine, widget, timer, listeners).
 //! - [`capture`]: DOM events turned into engine events.
+//! - [`env`]: device class, languages, time-zone offsets.
 //! - [`widget`]: the Shadow DOM user interface.
 //! - [`storage`]: the persisted snapshot.
 //! - [`listener`]: DOM listeners removed on drop.
@@ -12,6 +13,7 @@
 pub mod api;
 pub mod capture;
 pub mod convert;
+pub mod env;
 pub mod listener;
 pub mod runtime;
 pub mod storage;
