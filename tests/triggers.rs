@@ -634,10 +634,10 @@ fn explain_says_which_condition_or_control_decides() {
         row("wait").reason,
         "a nudge was already shown on this page view"
     );
-    // Delivery controls are checked first: one nudge per page view.
+    // A condition that cannot hold is the answer, before any control.
     assert_eq!(
         (row("wrong-page").status, row("wrong-page").path.as_str()),
-        ("blocked", "/triggers/1")
+        ("blocked", "/triggers/1/when/all/1/page")
     );
     // On a new page, within the quiet period: waiting, with the time.
     e.handle(view("/cart?x=1"), T0 + 10_000);
@@ -886,4 +886,52 @@ fn size_and_depth_limits_are_refused_cleanly() {
         .unwrap_err()
         .to_string()
         .contains("too long"));
+}
+
+#[test]
+fn the_simulator_shows_what_fired_when_and_why_the_rest_did_not() {
+    use pathlight::simulate;
+    let config = Config::from_json(
+        r#"{"version": 1, "delivery": {"quietSeconds": 30}, "triggers": [
+            {"id": "pay", "when": {"page": "/checkout", "formErrors": 2}, "message": "Card trouble?", "answers": ["declined"], "priority": 5},
+            {"id": "linger", "when": {"page": "/checkout", "dwellSeconds": 20}, "message": "Still there?", "tags": ["x"]},
+            {"id": "never", "when": {"page": "/nowhere"}, "message": "m", "tags": ["x"]}
+        ]}"#,
+    )
+    .unwrap();
+    let k = Knowledge::from_json(
+        r#"{"version": 1, "answers": [{"id": "declined", "title": "Declined", "body": "b"}]}"#,
+    )
+    .unwrap();
+    let script = json!([
+        {"at": 0, "page": "/checkout"},
+        {"at": 5, "formError": {"field": "Card", "message": "Declined"}},
+        {"at": 8, "formError": {"field": "Card", "message": "Declined"}},
+        {"at": 9, "typing": true},
+        {"at": 12, "page": "/checkout?step=2"},
+        {"at": 60, "end": true}
+    ]);
+    let sim = simulate::run(&config, &k, &script).unwrap();
+    let nudges: Vec<(f64, &str)> = sim
+        .timeline
+        .iter()
+        .filter(|l| l.kind == "nudge")
+        .map(|l| (l.at, l.trigger.as_deref().unwrap_or("")))
+        .collect();
+    // "pay" at the second error; "linger" must wait out the quiet period
+    // (30 s after 8 s) after its own 20 s of dwell on the new page view.
+    assert_eq!(nudges, [(8.0, "pay"), (38.0, "linger")]);
+    let never = sim.end.iter().find(|e| e.trigger == "never").unwrap();
+    assert_eq!(
+        (never.status, never.path.as_str()),
+        ("blocked", "/triggers/2/when/page")
+    );
+    let bad = simulate::run(
+        &config,
+        &k,
+        &json!([{"at": 5, "page": "/"}, {"at": 1, "page": "/"}, {"at": 9}]),
+    )
+    .unwrap_err();
+    let paths: Vec<&str> = bad.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["/1/at", "/2"]);
 }

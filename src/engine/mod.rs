@@ -333,32 +333,32 @@ impl Engine {
                     .iter()
                     .filter(|id| **id == t.id)
                     .count();
-                let (status, path, reason, at) = match self.gate(t, now) {
-                    Gate::Closed(path, why) if shown > 0 => ("fired", path, why, None),
-                    Gate::Closed(path, why) => ("blocked", path, why, None),
-                    Gate::Until(at, path, why) => ("waiting", path, why, Some(at)),
-                    Gate::Open => match t.when.blocking(&facts, now) {
-                        None => (
-                            "eligible",
-                            t.when.path.clone(),
-                            "every condition holds".into(),
-                            None,
-                        ),
-                        Some(c) => match c.due(&facts, now) {
-                            Due::At(at) => (
-                                "waiting",
-                                c.path.clone(),
-                                "waiting for this condition".into(),
-                                Some(at),
-                            ),
-                            _ => (
-                                "blocked",
-                                c.path.clone(),
-                                "this condition does not hold".into(),
-                                None,
-                            ),
-                        },
-                    },
+                let blocker = t
+                    .when
+                    .blocking(&facts, now)
+                    .map(|c| (c, c.due(&facts, now)));
+                let (status, path, reason, at) = match (self.gate(t, now), blocker) {
+                    (Gate::Closed(path, why), _) if shown > 0 => ("fired", path, why, None),
+                    (_, Some((c, Due::Never))) => (
+                        "blocked",
+                        c.path.clone(),
+                        "this condition does not hold".into(),
+                        None,
+                    ),
+                    (Gate::Closed(path, why), _) => ("blocked", path, why, None),
+                    (Gate::Until(at, path, why), _) => ("waiting", path, why, Some(at)),
+                    (Gate::Open, Some((c, Due::At(at)))) => (
+                        "waiting",
+                        c.path.clone(),
+                        "waiting for this condition".into(),
+                        Some(at),
+                    ),
+                    (Gate::Open, _) => (
+                        "eligible",
+                        t.when.path.clone(),
+                        "every condition holds".into(),
+                        None,
+                    ),
                 };
                 Explanation {
                     trigger: t.id.clone(),

@@ -289,6 +289,34 @@ pub fn validate_config(config: JsValue) -> JsValue {
     to_js(&problems)
 }
 
+/// Run a scripted journey against a config and answers with a virtual
+/// clock. Returns `{ timeline, end }` (what fired when, and each trigger's
+/// state at the end), or throws a `PathlightError` with `problems` for an
+/// invalid config, answers or script. See `simulate` in the README.
+///
+/// ```js
+/// const { timeline } = simulate(config, answers, [{ at: 0, page: '/checkout' }, { at: 30, end: true }]);
+/// ```
+#[wasm_bindgen]
+pub fn simulate(config: JsValue, answers: JsValue, script: JsValue) -> Result<JsValue, JsValue> {
+    let config = document(&config, "config")
+        .and_then(|v| Config::from_value(&v).map_err(|e| e.problems().cloned().unwrap_or_default()))
+        .map_err(|p| error_to_js(&Error::Config(p)))?;
+    let knowledge = if answers.is_undefined() || answers.is_null() {
+        Knowledge::default()
+    } else {
+        document(&answers, "answers")
+            .and_then(|v| {
+                Knowledge::from_value(&v).map_err(|e| e.problems().cloned().unwrap_or_default())
+            })
+            .map_err(|p| error_to_js(&Error::Answers(p)))?
+    };
+    let script = document(&script, "script").map_err(|p| error_to_js(&Error::Script(p)))?;
+    crate::simulate::run(&config, &knowledge, &script)
+        .map(|sim| to_js(&sim))
+        .map_err(|p| error_to_js(&Error::Script(p)))
+}
+
 /// Check an answer document. Returns the list of problems (`[]` when valid).
 #[wasm_bindgen(js_name = validateAnswers)]
 pub fn validate_answers(answers: JsValue) -> JsValue {

@@ -142,7 +142,8 @@ impl Capture {
         {
             let sink = sink.clone();
             let ignore = ignore.clone();
-            let last = Cell::new(0.0);
+            // Every keystroke: the pause is measured from the last one. It is
+            // cheap: nothing is recorded or stored for it.
             listeners.push(Listener::with(doc, "keydown", true, true, move |ev| {
                 let Some(el) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
                     return;
@@ -150,11 +151,7 @@ impl Capture {
                 if ignore.as_ref().is_some_and(|i| i.contains(Some(&el))) || !is_editable(&el) {
                     return;
                 }
-                let now = js_sys::Date::now();
-                if now - last.get() >= 500.0 {
-                    last.set(now);
-                    sink(Event::Typing);
-                }
+                sink(Event::Typing);
             }));
         }
 

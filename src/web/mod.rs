@@ -19,4 +19,4 @@ pub mod runtime;
 pub mod storage;
 pub mod widget;
 
-pub use api::{validate_answers, validate_config, Pathlight};
+pub use api::{simulate, validate_answers, validate_config, Pathlight};
