@@ -113,7 +113,7 @@ export interface Nudge {
 
 /** What a journey step records. */
 export type StepKind =
-  | 'pageView' | 'click' | 'rageClick' | 'deadClick' | 'formError' | 'formSubmit'
+  | 'pageView' | 'click' | 'rageClick' | 'formError' | 'formSubmit'
   | 'search' | 'searchNoResults' | 'exitIntent' | 'idle' | 'returned'
   | 'custom' | 'identify' | 'nudgeShown' | 'answerOpened' | 'nudgeDismissed' | 'handoff';
 
@@ -150,6 +150,8 @@ export interface PathlightInstance {
   track(name: string, props?: Record<string, unknown>): void;
   /** Attach attributes to the visitor. */
   identify(attributes: Record<string, unknown>): void;
+  /** Report how many results the last site search found (0 records a search with no results). */
+  searchResults(count: number): void;
   /** Record a page view of the current address, for routers no listener can see. */
   page(): void;
   /** The visitor agreed: store the journey kept in memory so far. */
@@ -160,12 +162,44 @@ export interface PathlightInstance {
   forget(): void;
   /** A read-only copy of the stored journey. */
   journey(): JourneyState;
+  /** Why each trigger is or is not showing right now. */
+  explain(): Explanation[];
   /** Listen to an event. Handlers that throw are reported to `error` handlers, never to the page. */
   on<K extends keyof EventMap>(event: K, handler: (value: EventMap[K]) => void): void;
   /** Remove a handler added with `on`. */
   off<K extends keyof EventMap>(event: K, handler: (value: EventMap[K]) => void): void;
   /** Remove every listener, timer and element Pathlight added. */
   destroy(): void;
+}
+
+/** Why a trigger is or is not showing. */
+export interface Explanation {
+  trigger: string;
+  status: 'fired' | 'eligible' | 'waiting' | 'blocked';
+  /** JSON Pointer to the deciding condition or control in the config. */
+  path: string;
+  reason: string;
+  /** For `waiting`: when it can fire (ms since the epoch). */
+  at?: number;
+}
+
+/** One scripted step for `simulate`: `at` seconds, and one action. */
+export type ScriptStep = { at: number } & (
+  | { page: string; title?: string; referrer?: string }
+  | { formError: { form?: string; field: string; message: string } }
+  | { event: string; props?: Record<string, unknown> }
+  | { search: string; results?: number }
+  | { scroll: number }
+  | { click: string }
+  | { identify: Record<string, unknown> }
+  | { typing: true } | { exitIntent: true } | { hidden: true } | { visible: true }
+  | { dismiss: true } | { open: string } | { rate: string; helpful: boolean } | { end: true }
+);
+
+/** What `simulate` returns. */
+export interface Simulation {
+  timeline: { at: number; kind: 'step' | 'nudge'; detail: string; trigger?: string; answers?: string[] }[];
+  end: Explanation[];
 }
 
 /** Load the wasm module early (optional). */
@@ -176,12 +210,15 @@ export function init(options: InitOptions): Promise<PathlightInstance>;
 export function validate(config: unknown): Promise<Problem[]>;
 /** Every problem in an answer document (empty when valid). */
 export function validateAnswers(answers: unknown): Promise<Problem[]>;
+/** Run a scripted journey with a virtual clock; rejects with `problems` for bad input. */
+export function simulate(config: unknown, answers: unknown, script: ScriptStep[]): Promise<Simulation>;
 
 export declare const Pathlight: {
   readonly init: typeof init;
   readonly load: typeof load;
   readonly validate: typeof validate;
   readonly validateAnswers: typeof validateAnswers;
+  readonly simulate: typeof simulate;
 };
 export default Pathlight;
 

@@ -4,6 +4,7 @@ import loadWasm, {
   Pathlight as Instance,
   validateConfig,
   validateAnswers as validateAnswersCore,
+  simulate as simulateCore,
 } from './core/pathlight.js';
 
 let loading = null;
@@ -64,6 +65,19 @@ export async function validateAnswers(answers) {
   return validateAnswersCore(answers);
 }
 
+/**
+ * Run a scripted journey against a config and answers with a virtual clock;
+ * resolves to `{ timeline, end }`: what fired when, and why the rest did not.
+ * @example
+ * const { timeline, end } = await Pathlight.simulate(config, answers, [
+ *   { at: 0, page: '/checkout' }, { at: 5, formError: { field: 'Card', message: 'Declined' } }, { at: 60, end: true },
+ * ]);
+ */
+export async function simulate(config, answers, script) {
+  await load();
+  return simulateCore(config, answers, script);
+}
+
 /** The Pathlight API as one object. */
-export const Pathlight = Object.freeze({ init, load, validate, validateAnswers });
+export const Pathlight = Object.freeze({ init, load, validate, validateAnswers, simulate });
 export default Pathlight;

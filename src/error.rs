@@ -12,6 +12,9 @@ pub enum Error {
     /// The answer document was rejected; every problem is listed.
     #[error("Pathlight answers are invalid: {0}")]
     Answers(Problems),
+    /// A simulation script was rejected; every problem is listed.
+    #[error("Pathlight simulation script is invalid: {0}")]
+    Script(Problems),
     /// A host API call got an argument of the wrong shape.
     #[error("{call}: {message}")]
     Argument {
@@ -29,7 +32,7 @@ impl Error {
     /// The validation problems behind a config or answers error, if any.
     pub fn problems(&self) -> Option<&Problems> {
         match self {
-            Error::Config(p) | Error::Answers(p) => Some(p),
+            Error::Config(p) | Error::Answers(p) | Error::Script(p) => Some(p),
             _ => None,
         }
     }

@@ -39,6 +39,7 @@ pub mod journey;
 pub mod knowledge;
 pub mod links;
 pub mod rules;
+pub mod simulate;
 pub mod time;
 pub mod validate;
 
@@ -46,7 +47,7 @@ pub mod validate;
 pub mod web;
 
 pub use config::Config;
-pub use engine::{Action, Engine, Nudge, Snapshot};
+pub use engine::{Action, Engine, Explanation, Nudge, Snapshot};
 pub use error::Error;
 pub use handoff::HandoffPayload;
 pub use journey::Event;

@@ -137,6 +137,15 @@ impl Reader {
         });
     }
 
+    /// Record a problem at an already rendered JSON Pointer.
+    pub fn problem_at_hint(&mut self, path: String, message: impl Into<String>, hint: String) {
+        self.problems.push(Problem {
+            path,
+            message: message.into(),
+            hint: Some(hint),
+        });
+    }
+
     /// Record that `value` at `path` should have been `expected`.
     pub fn expected(&mut self, path: &Path, expected: &str, value: &Value) {
         self.problem(

@@ -10,6 +10,7 @@ fn config() -> Config {
     Config::from_json(
         r#"{
       "version": 1,
+      "delivery": { "quietSeconds": 0 },
       "triggers": [
         { "id": "checkout", "when": { "page": "/checkout/**", "dwellSeconds": 10 },
           "message": "Trouble paying?", "answers": ["declined"], "tags": ["payment"], "priority": 5 },
@@ -258,7 +259,7 @@ fn every_config_problem_is_reported_with_its_path() {
         ("/trigers", "unknown key `trigers` (did you mean `triggers`?)"),
         ("/version", "unsupported version 2 (this release reads version 1)"),
         ("/triggers/0/id", "must be 1 to 64 letters, digits, `-`, `_` or `.`"),
-        ("/triggers/0/when/dwel", "unknown key `dwel` (did you mean `dwellSeconds`?)"),
+        ("/triggers/0/when/dwel", "unknown condition `dwel` (did you mean `dwellSeconds`?)"),
         ("/triggers/0/when/dwellSeconds", "must be a whole number between 0 and 86400"),
         ("/triggers/0/when/page", "a page pattern must start with `/`"),
         ("/triggers/0/message", "expected a string, got a number"),

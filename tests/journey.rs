@@ -488,3 +488,36 @@ fn personal_data_is_scrubbed_before_anything_is_stored_or_handed_off() {
         "q=lamp&utm_source=news&uid=[redacted]"
     );
 }
+
+#[test]
+fn visitor_state_older_than_the_retention_is_forgotten() {
+    let mut e = engine();
+    e.handle(Event::page_view("/a", ""), T0);
+    let snap = e.snapshot().clone();
+    let day = 86_400_000;
+    let mut within = engine();
+    within.restore(snap.clone(), T0 + 29 * day);
+    assert_eq!(within.journey().steps().len(), 1);
+    let mut after = Engine::start(
+        config(""),
+        Knowledge::default(),
+        "new".into(),
+        Consent::Granted,
+        T0,
+    );
+    after.restore(snap.clone(), T0 + 31 * day);
+    assert!(after.journey().steps().is_empty());
+    assert_eq!(after.visitor_id(), "new");
+    let short =
+        Config::from_json(r#"{"version": 1, "triggers": [], "journey": {"visitorDays": 1}}"#)
+            .unwrap();
+    let mut one_day = Engine::start(
+        short,
+        Knowledge::default(),
+        "new".into(),
+        Consent::Granted,
+        T0,
+    );
+    one_day.restore(snap, T0 + 2 * day);
+    assert_eq!(one_day.visitor_id(), "new");
+}

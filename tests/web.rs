@@ -275,6 +275,12 @@ fn corrupted_stored_state_is_discarded() {
         .set_item("pathlight:state", "{\"version\": 1, \"journey\": 42")
         .unwrap();
     let pl = Pathlight::new(options(60)).unwrap();
+    assert!(
+        storage.get_item("pathlight:state").unwrap().is_none(),
+        "the corrupted state was removed at once"
+    );
+    // Saves are batched; destroy() writes the pending one.
+    pl.destroy();
     let stored = storage.get_item("pathlight:state").unwrap().unwrap();
     let parsed = js_sys::JSON::parse(&stored).unwrap();
     let version = js_sys::Reflect::get(&parsed, &"version".into()).unwrap();
@@ -283,5 +289,4 @@ fn corrupted_stored_state_is_discarded() {
         Some(2.0),
         "a fresh, valid snapshot replaced the corrupted one"
     );
-    pl.destroy();
 }

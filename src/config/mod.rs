@@ -6,11 +6,10 @@
 
 use crate::error::Error;
 use crate::journey::redact::QueryPolicy;
-use crate::rules::pattern::PathPattern;
-use crate::rules::{Condition, Trigger};
+use crate::rules::{condition, duration, Delivery, OnDismiss, Trigger};
 use crate::time::Millis;
 use crate::validate::{Path, Problems, Reader};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Most triggers one config may hold.
 pub const MAX_TRIGGERS: usize = 200;
@@ -24,6 +23,8 @@ pub struct Config {
     pub triggers: Vec<Trigger>,
     /// How the journey is recorded.
     pub journey: JourneyConfig,
+    /// Least time between any two nudges (`delivery.quietSeconds`).
+    pub quiet: Millis,
 }
 
 /// The `journey` section: how much is kept and when a session ends.
@@ -39,6 +40,8 @@ pub struct JourneyConfig {
     pub search_params: Vec<String>,
     /// Which query parameter values are kept (`queryAllow`, `queryDeny`).
     pub query: QueryPolicy,
+    /// Stored visitor state older than this is forgotten (`visitorDays`).
+    pub visitor_retention: Millis,
 }
 
 impl Default for JourneyConfig {
@@ -49,11 +52,14 @@ impl Default for JourneyConfig {
             idle_after: 60_000,
             search_params: vec!["q".into(), "s".into(), "search".into()],
             query: QueryPolicy::default(),
+            visitor_retention: 30 * 86_400_000,
         }
     }
 }
 
-const TOP_KEYS: &[&str] = &["$schema", "version", "triggers", "journey"];
+const TOP_KEYS: &[&str] = &["$schema", "version", "triggers", "journey", "delivery"];
+/// The default quiet period between two nudges.
+pub const DEFAULT_QUIET: Millis = 60_000;
 const JOURNEY_KEYS: &[&str] = &[
     "maxSteps",
     "sessionMinutes",
@@ -61,9 +67,20 @@ const JOURNEY_KEYS: &[&str] = &[
     "searchParams",
     "queryAllow",
     "queryDeny",
+    "visitorDays",
 ];
-const TRIGGER_KEYS: &[&str] = &["id", "when", "message", "answers", "tags", "priority"];
-const WHEN_KEYS: &[&str] = &["page", "dwellSeconds"];
+const TRIGGER_KEYS: &[&str] = &[
+    "id",
+    "when",
+    "message",
+    "answers",
+    "tags",
+    "priority",
+    "cooldown",
+    "maxPerSession",
+    "maxPerVisitor",
+    "onDismiss",
+];
 
 impl Config {
     /// Parse and validate a JSON string.
@@ -90,6 +107,26 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The IANA time zones the triggers' schedules name.
+    pub fn zones(&self) -> Vec<String> {
+        fn walk(c: &crate::rules::Condition, out: &mut Vec<String>) {
+            use crate::rules::condition::Test;
+            match &c.test {
+                Test::All(items) | Test::Any(items) => items.iter().for_each(|i| walk(i, out)),
+                Test::Not(inner) => walk(inner, out),
+                Test::Schedule(s) if !out.contains(&s.zone) => out.push(s.zone.clone()),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        for t in &self.triggers {
+            walk(&t.when, &mut out);
+        }
+        out
+    }
+}
+
 /// Every problem in `value` as a config; empty when it is valid.
 pub fn validate(value: &Value) -> Problems {
     parse(value).err().unwrap_or_default()
@@ -98,7 +135,10 @@ pub fn validate(value: &Value) -> Problems {
 fn parse(value: &Value) -> Result<Config, Problems> {
     let mut r = Reader::new();
     let root = Path::Root;
-    let mut config = Config::default();
+    let mut config = Config {
+        quiet: DEFAULT_QUIET,
+        ..Config::default()
+    };
     if let Some(top) = r.object(&root, value) {
         r.unknown_keys(&root, top, TOP_KEYS);
         r.version(&root, top.get("version"));
@@ -121,6 +161,20 @@ fn parse(value: &Value) -> Result<Config, Problems> {
                 duplicate_ids(&mut r, &at, items);
             }
             Some(other) => r.expected(&at, "an array of triggers", other),
+        }
+        if let Some(v) = top.get("delivery") {
+            let at = Path::Key(&root, "delivery");
+            if let Some(map) = r.object(&at, v) {
+                r.unknown_keys(&at, map, &["quietSeconds"]);
+                if let Some(n) = r.opt_uint(
+                    &Path::Key(&at, "quietSeconds"),
+                    map.get("quietSeconds"),
+                    0,
+                    86_400,
+                ) {
+                    config.quiet = n * 1000;
+                }
+            }
         }
         if let Some(v) = top.get("journey") {
             config.journey = journey(&mut r, &Path::Key(&root, "journey"), v);
@@ -153,6 +207,14 @@ fn journey(r: &mut Reader, at: &Path, value: &Value) -> JourneyConfig {
         3600,
     ) {
         j.idle_after = n * 1000;
+    }
+    if let Some(n) = r.opt_uint(
+        &Path::Key(at, "visitorDays"),
+        map.get("visitorDays"),
+        1,
+        400,
+    ) {
+        j.visitor_retention = n * 86_400_000;
     }
     let deny = r.opt_strings(&Path::Key(at, "queryDeny"), map.get("queryDeny"), 64, 100);
     j.query.deny.extend(deny);
@@ -193,17 +255,13 @@ fn trigger(r: &mut Reader, at: &Path, value: &Value) -> Option<Trigger> {
             r.problem(&Path::Key(at, "when"), "is required");
             None
         }
-        Some(v) => when(r, &Path::Key(at, "when"), v),
+        Some(v) => condition::parse(r, &Path::Key(at, "when"), v, 0),
     };
     let message = r.string(&Path::Key(at, "message"), map.get("message"), MAX_MESSAGE);
     let answers = r.opt_strings(&Path::Key(at, "answers"), map.get("answers"), 64, 20);
     let tags = r.opt_strings(&Path::Key(at, "tags"), map.get("tags"), 64, 20);
-    let priority = priority(r, &Path::Key(at, "priority"), map.get("priority"));
-    if answers.is_empty()
-        && tags.is_empty()
-        && map.get("answers").is_none()
-        && map.get("tags").is_none()
-    {
+    let delivery = delivery(r, at, map);
+    if map.get("answers").is_none() && map.get("tags").is_none() {
         r.problem_hint(
             at,
             "a trigger needs `answers` or `tags` to choose what to show",
@@ -212,61 +270,85 @@ fn trigger(r: &mut Reader, at: &Path, value: &Value) -> Option<Trigger> {
     }
     Some(Trigger {
         id: id?,
+        path: at.render(),
         when: when?,
         message: message?,
         answers,
         tags,
-        priority: priority?,
+        delivery: delivery?,
     })
 }
 
-fn priority(r: &mut Reader, at: &Path, value: Option<&Value>) -> Option<i64> {
-    match value {
-        None => Some(0),
-        Some(v) => match v.as_i64() {
-            Some(n) if (-1000..=1000).contains(&n) => Some(n),
-            _ => {
-                r.problem(at, "must be a whole number between -1000 and 1000");
-                None
-            }
-        },
-    }
-}
-
-fn when(r: &mut Reader, at: &Path, value: &Value) -> Option<Condition> {
-    let map: &Map<String, Value> = r.object(at, value)?;
-    r.unknown_keys(at, map, WHEN_KEYS);
-    if map.is_empty() {
-        r.problem_hint(
-            at,
-            "needs at least one condition",
-            "for example {\"page\": \"/checkout\"}".into(),
-        );
-        return None;
-    }
-    let mut all = Vec::new();
+/// A trigger's delivery controls: `priority`, `cooldown`, `maxPerSession`,
+/// `maxPerVisitor`, `onDismiss`.
+fn delivery(r: &mut Reader, at: &Path, map: &serde_json::Map<String, Value>) -> Option<Delivery> {
+    let mut d = Delivery::default();
     let mut ok = true;
-    for (key, v) in map {
-        let p = Path::Key(at, key);
-        let c = match key.as_str() {
-            "page" => r
-                .string(&p, Some(v), 512)
-                .and_then(|s| match PathPattern::parse(&s) {
-                    Ok(pat) => Some(Condition::Page(pat)),
-                    Err(msg) => {
-                        r.problem(&p, msg);
-                        None
-                    }
-                }),
-            "dwellSeconds" => r
-                .opt_uint(&p, Some(v), 0, 86_400)
-                .map(Condition::DwellSeconds),
-            _ => continue,
-        };
-        match c {
-            Some(c) => all.push(c),
-            None => ok = false,
+    if let Some(v) = map.get("priority") {
+        match v.as_i64() {
+            Some(n) if (-1000..=1000).contains(&n) => d.priority = n,
+            _ => {
+                r.problem(
+                    &Path::Key(at, "priority"),
+                    "must be a whole number between -1000 and 1000",
+                );
+                ok = false;
+            }
         }
     }
-    ok.then_some(Condition::All(all))
+    if let Some(v) = map.get("cooldown") {
+        let p = Path::Key(at, "cooldown");
+        match v.as_str().map(duration::parse) {
+            Some(Ok(ms)) => d.cooldown = ms,
+            Some(Err(msg)) => {
+                r.problem(&p, msg);
+                ok = false;
+            }
+            None => {
+                r.expected(&p, "a duration such as \"30s\", \"10m\" or \"1d\"", v);
+                ok = false;
+            }
+        }
+    }
+    if let Some(n) = r.opt_uint(
+        &Path::Key(at, "maxPerSession"),
+        map.get("maxPerSession"),
+        1,
+        1000,
+    ) {
+        d.max_per_session = n as u32;
+    }
+    if let Some(n) = r.opt_uint(
+        &Path::Key(at, "maxPerVisitor"),
+        map.get("maxPerVisitor"),
+        1,
+        100_000,
+    ) {
+        d.max_per_visitor = n as u32;
+    }
+    if let Some(v) = map.get("onDismiss") {
+        let p = Path::Key(at, "onDismiss");
+        d.on_dismiss = match v.as_str() {
+            Some("session") => OnDismiss::Session,
+            Some("visitor") => OnDismiss::Visitor,
+            Some(s) => match duration::parse(s) {
+                Ok(ms) => OnDismiss::For(ms),
+                Err(_) => {
+                    r.problem_hint(
+                        &p,
+                        format!("unknown value `{s}`"),
+                        "use \"session\", \"visitor\" or a duration such as \"7d\"".into(),
+                    );
+                    ok = false;
+                    OnDismiss::Session
+                }
+            },
+            None => {
+                r.expected(&p, "\"session\", \"visitor\" or a duration", v);
+                ok = false;
+                OnDismiss::Session
+            }
+        };
+    }
+    ok.then_some(d)
 }

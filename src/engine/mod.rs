@@ -10,10 +10,12 @@ use crate::journey::redact::{scrub_text, scrub_url};
 use crate::journey::url::PageUrl;
 use crate::journey::{Click, CurrentPage, Event, Journey, Session, StepKind};
 use crate::knowledge::{Answer, Knowledge};
-use crate::rules::{Due, Facts, Trigger};
+use crate::rules::{Due, Env, Facts, OnDismiss, Trigger};
 use crate::time::Millis;
 use serde::Serialize;
+use serde_json::Value;
 pub use snapshot::Snapshot;
+use snapshot::{CustomEvent, MAX_EVENTS};
 
 /// What the web layer must do.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,8 +97,40 @@ pub struct Engine {
     /// Per tab: recent clicks (time, x, y) for rage detection.
     clicks: Vec<(Millis, i32, i32)>,
     last_input: Millis,
+    /// Per tab: the last keystroke in a form field.
+    last_typing: Option<Millis>,
     idle: bool,
     consent: Consent,
+    env: Env,
+    /// The latest time seen by `handle` or `tick`.
+    clock: Millis,
+}
+
+/// No nudge while the visitor typed in a field this recently.
+pub const TYPING_PAUSE: Millis = 2_000;
+
+/// Why a trigger is or is not showing, for product teams.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Explanation {
+    /// Trigger id.
+    pub trigger: String,
+    /// `fired`, `eligible`, `waiting` or `blocked`.
+    pub status: &'static str,
+    /// JSON Pointer to the condition or control that decides it.
+    pub path: String,
+    /// In plain words.
+    pub reason: String,
+    /// For `waiting`: when it can fire if nothing else changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Millis>,
+}
+
+/// A delivery control's verdict on a trigger.
+enum Gate {
+    Open,
+    Until(Millis, String, String),
+    Closed(String, String),
 }
 
 impl Engine {
@@ -123,14 +157,30 @@ impl Engine {
             page: None,
             clicks: Vec::new(),
             last_input: now,
+            last_typing: None,
             idle: false,
+            env: Env::default(),
+            clock: now,
         }
+    }
+
+    /// Tell the engine about the device, languages and time zones.
+    pub fn set_env(&mut self, env: Env) {
+        self.env = env;
     }
 
     /// Continue from stored state at `now`. A session idle for longer than
     /// the session timeout is over: the visitor and the journey carry into a
     /// new session, the per-session trigger state does not.
+    ///
+    /// State untouched for longer than the visitor retention (30 days by
+    /// default) is not restored: the visitor starts afresh.
     pub fn restore(&mut self, snapshot: Snapshot, now: Millis) {
+        if now.saturating_sub(snapshot.session.last_activity)
+            > self.config.journey.visitor_retention
+        {
+            return;
+        }
         let mut snapshot = snapshot;
         snapshot.journey.set_limit(self.config.journey.max_steps);
         self.state = snapshot;
@@ -220,6 +270,7 @@ impl Engine {
     /// Let time pass to `now`: marks the visitor idle and fires the triggers
     /// whose time has come.
     pub fn tick(&mut self, now: Millis) -> Vec<Action> {
+        self.clock = self.clock.max(now);
         let mut recorded = false;
         if !self.idle
             && now
@@ -237,30 +288,169 @@ impl Engine {
         actions
     }
 
-    /// When the engine next needs a [`tick`](Engine::tick), if ever.
+    /// When the engine next needs a [`tick`](Engine::tick), if ever: the
+    /// earliest moment a time-based condition or control can let a trigger
+    /// fire, or the idle threshold passes.
     pub fn next_wake(&self) -> Option<Millis> {
+        let now = self.clock;
         let idle = (!self.idle).then(|| {
             self.last_input
                 .saturating_add(self.config.journey.idle_after)
         });
-        let trigger = if self.nudged_this_page() {
-            None
-        } else {
-            let facts = self.facts();
-            self.pending()
-                .filter_map(|t| match t.when.due(&facts, 0) {
-                    Due::At(at) => Some(at),
-                    _ => None,
-                })
-                .min()
-        };
+        let facts = self.facts();
+        let trigger = self
+            .config
+            .triggers
+            .iter()
+            .filter_map(|t| {
+                let gate_at = match self.gate(t, now) {
+                    Gate::Closed(..) => return None,
+                    Gate::Until(at, ..) => at,
+                    Gate::Open => now,
+                };
+                match t.when.due(&facts, now) {
+                    Due::Never => None,
+                    Due::Now => Some(gate_at),
+                    Due::At(at) => Some(at.max(gate_at)),
+                }
+            })
+            .min();
         [idle, trigger].into_iter().flatten().min()
+    }
+
+    /// For every trigger, at `now`: fired, eligible, waiting (until when) or
+    /// blocked, and by which condition or control, with its config path.
+    pub fn explain(&self, now: Millis) -> Vec<Explanation> {
+        let facts = self.facts();
+        self.config
+            .triggers
+            .iter()
+            .map(|t| {
+                let shown = self
+                    .state
+                    .triggers
+                    .fired
+                    .iter()
+                    .filter(|id| **id == t.id)
+                    .count();
+                let blocker = t
+                    .when
+                    .blocking(&facts, now)
+                    .map(|c| (c, c.due(&facts, now)));
+                let (status, path, reason, at) = match (self.gate(t, now), blocker) {
+                    (Gate::Closed(path, why), _) if shown > 0 => ("fired", path, why, None),
+                    (_, Some((c, Due::Never))) => (
+                        "blocked",
+                        c.path.clone(),
+                        "this condition does not hold".into(),
+                        None,
+                    ),
+                    (Gate::Closed(path, why), _) => ("blocked", path, why, None),
+                    (Gate::Until(at, path, why), _) => ("waiting", path, why, Some(at)),
+                    (Gate::Open, Some((c, Due::At(at)))) => (
+                        "waiting",
+                        c.path.clone(),
+                        "waiting for this condition".into(),
+                        Some(at),
+                    ),
+                    (Gate::Open, _) => (
+                        "eligible",
+                        t.when.path.clone(),
+                        "every condition holds".into(),
+                        None,
+                    ),
+                };
+                Explanation {
+                    trigger: t.id.clone(),
+                    status,
+                    path,
+                    reason,
+                    at,
+                }
+            })
+            .collect()
     }
 
     fn facts(&self) -> Facts<'_> {
         Facts {
             page: self.page.as_ref(),
-            journey: &self.state.journey,
+            state: &self.state,
+            env: &self.env,
+            last_input: self.last_input,
+        }
+    }
+
+    /// What the delivery controls say about `t` at `now`.
+    fn gate(&self, t: &Trigger, now: Millis) -> Gate {
+        let log = &self.state.triggers;
+        let d = &t.delivery;
+        let key = |k: &str| format!("{}/{k}", t.path);
+        let this_session = log.fired.iter().filter(|id| **id == t.id).count() as u32;
+        if this_session >= d.max_per_session {
+            let why = format!(
+                "shown {this_session} of at most {} time(s) this session",
+                d.max_per_session
+            );
+            return Gate::Closed(key("maxPerSession"), why);
+        }
+        let ever = log.per_visitor.get(&t.id).copied().unwrap_or(0);
+        if ever >= d.max_per_visitor {
+            let why = format!(
+                "shown {ever} of at most {} time(s) to this visitor",
+                d.max_per_visitor
+            );
+            return Gate::Closed(key("maxPerVisitor"), why);
+        }
+        if log.dismissed_session.contains(&t.id) {
+            return Gate::Closed(
+                key("onDismiss"),
+                "dismissed by the visitor this session".into(),
+            );
+        }
+        if let Some(until) = log.dismissed_until.get(&t.id).copied() {
+            if until == Millis::MAX {
+                return Gate::Closed(key("onDismiss"), "dismissed by the visitor for good".into());
+            }
+            if now < until {
+                return Gate::Until(until, key("onDismiss"), "dismissed by the visitor".into());
+            }
+        }
+        if self.nudged_this_page() {
+            return Gate::Closed(
+                t.path.clone(),
+                "a nudge was already shown on this page view".into(),
+            );
+        }
+        let mut wait: Option<(Millis, String, String)> = None;
+        let mut later = |at: Millis, path: String, why: &str| {
+            if at > now && wait.as_ref().is_none_or(|(w, ..)| at > *w) {
+                wait = Some((at, path, why.to_string()));
+            }
+        };
+        if let Some(last) = log.last_fired.get(&t.id) {
+            later(
+                last.saturating_add(d.cooldown),
+                key("cooldown"),
+                "cooling down since it last fired",
+            );
+        }
+        if let Some(last) = log.last_nudge_at {
+            later(
+                last.saturating_add(self.config.quiet),
+                "/delivery/quietSeconds".into(),
+                "quiet period after the last nudge",
+            );
+        }
+        if let Some(typed) = self.last_typing {
+            later(
+                typed.saturating_add(TYPING_PAUSE),
+                t.path.clone(),
+                "the visitor is typing",
+            );
+        }
+        match wait {
+            Some((at, path, why)) => Gate::Until(at, path, why),
+            None => Gate::Open,
         }
     }
 
@@ -289,7 +479,10 @@ impl Engine {
                 last_activity: now,
             };
             self.state.visitor.visits = self.state.visitor.visits.saturating_add(1);
-            self.state.triggers = Default::default();
+            let log = &mut self.state.triggers;
+            log.fired.clear();
+            log.dismissed_session.clear();
+            log.unhelpful.clear();
         }
     }
 
@@ -308,6 +501,7 @@ impl Engine {
 
     fn ingest(&mut self, event: Event, now: Millis) -> Ingested {
         let mut out = Ingested::default();
+        self.clock = self.clock.max(now);
         if is_input(&event) {
             self.last_input = now;
             self.idle = false;
@@ -408,7 +602,42 @@ impl Engine {
                 out.recorded = true;
             }
             Event::Input => {}
-            Event::Custom { name, .. } => out.recorded = self.record(StepKind::Custom, now, &name),
+            Event::Custom { name, props } => {
+                out.recorded = self.record(StepKind::Custom, now, &name);
+                if out.recorded {
+                    let props = props
+                        .into_iter()
+                        .map(|(k, v)| match v {
+                            Value::String(s) => (k, Value::String(scrub_text(&s).into_owned())),
+                            v => (k, v),
+                        })
+                        .collect();
+                    let name = scrub_text(&name).into_owned();
+                    self.state.events.push(CustomEvent {
+                        name,
+                        at: now,
+                        props,
+                    });
+                    let extra = self.state.events.len().saturating_sub(MAX_EVENTS);
+                    self.state.events.drain(..extra);
+                }
+            }
+            Event::Typing => self.last_typing = Some(now),
+            Event::AnswerRated { id, helpful } => {
+                let detail = if helpful { "helpful" } else { "unhelpful" };
+                let mut line = String::with_capacity(id.len() + 12);
+                line.push_str(&id);
+                line.push_str(": ");
+                line.push_str(detail);
+                out.recorded = self.record(StepKind::Feedback, now, &line);
+                let log = &mut self.state.triggers;
+                for a in log.shown.iter_mut().filter(|a| a.id == id) {
+                    a.helpful = Some(helpful);
+                }
+                if !helpful && !log.unhelpful.contains(&id) {
+                    log.unhelpful.push(id);
+                }
+            }
             Event::Identify(attrs) => {
                 let a = &mut self.state.visitor.attributes;
                 for (k, v) in attrs {
@@ -424,7 +653,27 @@ impl Engine {
                     a.opened = true;
                 }
             }
-            Event::NudgeDismissed => out.recorded = self.record(StepKind::NudgeDismissed, now, ""),
+            Event::NudgeDismissed => {
+                let trigger = self.state.triggers.last_trigger.clone().unwrap_or_default();
+                out.recorded = self.record(StepKind::NudgeDismissed, now, &trigger);
+                let on_dismiss = self
+                    .config
+                    .triggers
+                    .iter()
+                    .find(|t| t.id == trigger)
+                    .map(|t| t.delivery.on_dismiss);
+                let log = &mut self.state.triggers;
+                match on_dismiss {
+                    Some(OnDismiss::Session) => log.dismissed_session.push(trigger),
+                    Some(OnDismiss::Visitor) => {
+                        log.dismissed_until.insert(trigger, Millis::MAX);
+                    }
+                    Some(OnDismiss::For(ms)) => {
+                        log.dismissed_until.insert(trigger, now.saturating_add(ms));
+                    }
+                    None => {}
+                }
+            }
             Event::HandoffRequested { message } => {
                 self.record(StepKind::Handoff, now, "");
                 out.recorded = true;
@@ -500,14 +749,6 @@ impl Engine {
         }
     }
 
-    /// Triggers that have not fired yet this session.
-    fn pending(&self) -> impl Iterator<Item = &Trigger> {
-        self.config
-            .triggers
-            .iter()
-            .filter(|t| !self.state.triggers.fired.contains(&t.id))
-    }
-
     /// At most one nudge per page view: a second one would replace the
     /// first while the visitor may still be reading it.
     fn nudged_this_page(&self) -> bool {
@@ -518,13 +759,15 @@ impl Engine {
     }
 
     fn evaluate(&mut self, now: Millis) -> Vec<Action> {
-        if self.nudged_this_page() {
-            return Vec::new();
-        }
+        self.clock = self.clock.max(now);
         let facts = self.facts();
         let mut best: Option<&Trigger> = None;
-        for t in self.pending() {
-            if t.when.due(&facts, now) == Due::Now && best.is_none_or(|b| t.priority > b.priority) {
+        for t in &self.config.triggers {
+            let better = best.is_none_or(|b| t.delivery.priority > b.delivery.priority);
+            if better
+                && matches!(self.gate(t, now), Gate::Open)
+                && t.when.due(&facts, now) == Due::Now
+            {
                 best = Some(t);
             }
         }
@@ -550,10 +793,13 @@ impl Engine {
                     title: a.title.clone(),
                     trigger_id: trigger.id.clone(),
                     opened: false,
+                    helpful: None,
                 });
             }
         }
         log.fired.push(trigger.id.clone());
+        *log.per_visitor.entry(trigger.id.clone()).or_insert(0) += 1;
+        log.last_fired.insert(trigger.id.clone(), now);
         log.last_trigger = Some(trigger.id.clone());
         log.last_nudge_at = Some(now);
         self.record(StepKind::NudgeShown, now, &trigger.id);
@@ -647,7 +893,9 @@ fn is_input(event: &Event) -> bool {
             | Event::FormSubmit { .. }
             | Event::Search { .. }
             | Event::Input
+            | Event::Typing
             | Event::AnswerOpened(_)
+            | Event::AnswerRated { .. }
             | Event::NudgeDismissed
             | Event::HandoffRequested { .. }
     )

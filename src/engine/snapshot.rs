@@ -6,7 +6,8 @@ use crate::handoff::AnswerSeen;
 use crate::journey::{Journey, Session, Step, StepKind, Visitor};
 use crate::time::Millis;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// Delivery state of the triggers, per session.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -20,7 +21,37 @@ pub struct TriggerLog {
     pub last_trigger: Option<String>,
     /// When the last nudge was shown.
     pub last_nudge_at: Option<Millis>,
+    /// Firings per trigger over all sessions.
+    #[serde(default)]
+    pub per_visitor: BTreeMap<String, u32>,
+    /// When each trigger last fired.
+    #[serde(default)]
+    pub last_fired: BTreeMap<String, Millis>,
+    /// Triggers dismissed until a time (`u64::MAX`: for good).
+    #[serde(default)]
+    pub dismissed_until: BTreeMap<String, Millis>,
+    /// Triggers dismissed for this session.
+    #[serde(default)]
+    pub dismissed_session: Vec<String>,
+    /// Answers rated unhelpful this session.
+    #[serde(default)]
+    pub unhelpful: Vec<String>,
 }
+
+/// A custom event from `track`, kept with its properties for conditions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomEvent {
+    /// Event name.
+    pub name: String,
+    /// When.
+    pub at: Millis,
+    /// Properties (string values scrubbed).
+    #[serde(default)]
+    pub props: Map<String, Value>,
+}
+
+/// Most custom events kept with their properties.
+pub const MAX_EVENTS: usize = 100;
 
 /// Everything persisted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,6 +74,9 @@ pub struct Snapshot {
     /// The last site search, for ranking answers.
     #[serde(default)]
     pub last_search: Option<String>,
+    /// Recent custom events with their properties, oldest first.
+    #[serde(default)]
+    pub events: Vec<CustomEvent>,
 }
 
 /// Why stored state was refused.
@@ -74,6 +108,7 @@ impl Snapshot {
             triggers: TriggerLog::default(),
             handoffs: 0,
             last_search: None,
+            events: Vec::new(),
         }
     }
 
@@ -127,6 +162,40 @@ impl Snapshot {
                 .iter()
                 .any(|a| a.id == s.id && a.opened == s.opened)
         });
+        for (id, n) in &theirs.triggers.per_visitor {
+            let mine = log.per_visitor.entry(id.clone()).or_insert(0);
+            *mine = (*mine).max(*n);
+        }
+        for (id, t) in &theirs.triggers.last_fired {
+            let mine = log.last_fired.entry(id.clone()).or_insert(0);
+            *mine = (*mine).max(*t);
+        }
+        for (id, t) in &theirs.triggers.dismissed_until {
+            let mine = log.dismissed_until.entry(id.clone()).or_insert(0);
+            *mine = (*mine).max(*t);
+        }
+        for (mine, theirs) in [
+            (
+                &mut log.dismissed_session,
+                &theirs.triggers.dismissed_session,
+            ),
+            (&mut log.unhelpful, &theirs.triggers.unhelpful),
+        ] {
+            for id in theirs {
+                if !mine.contains(id) {
+                    mine.push(id.clone());
+                }
+            }
+        }
+        for e in &theirs.events {
+            if !self.events.contains(e) {
+                self.events.push(e.clone());
+            }
+        }
+        self.events.sort_by_key(|e| e.at);
+        let extra = self.events.len().saturating_sub(MAX_EVENTS);
+        self.events.drain(..extra);
+        let log = &mut self.triggers;
         if theirs.triggers.last_nudge_at > log.last_nudge_at {
             log.last_nudge_at = theirs.triggers.last_nudge_at;
             log.last_trigger = theirs.triggers.last_trigger.clone();
@@ -213,6 +282,7 @@ fn migrate_v1(value: Value) -> Result<Snapshot, SnapshotError> {
         shown: v1.shown,
         last_trigger: v1.last_trigger,
         last_nudge_at: v1.last_nudge_at,
+        ..TriggerLog::default()
     };
     s.handoffs = v1.handoffs;
     Ok(s)

@@ -73,6 +73,9 @@ pub struct AnswerSeen {
     pub trigger_id: String,
     /// Whether the visitor opened it.
     pub opened: bool,
+    /// How the visitor rated it, if they did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub helpful: Option<bool>,
 }
 
 /// Everything the payload is built from.

@@ -52,6 +52,8 @@ pub enum Event {
     PageHide,
     /// The visitor typed, clicked, scrolled or moved: they are not idle.
     Input,
+    /// The visitor is typing in a form field (no nudge interrupts that).
+    Typing,
     /// A custom event from `track(name, props)`.
     Custom {
         /// Event name.
@@ -63,6 +65,13 @@ pub enum Event {
     Identify(Map<String, Value>),
     /// The visitor opened an answer.
     AnswerOpened(String),
+    /// The visitor rated an answer.
+    AnswerRated {
+        /// Answer id.
+        id: String,
+        /// Yes (true) or no (false) to "Was this helpful?".
+        helpful: bool,
+    },
     /// The visitor closed the nudge.
     NudgeDismissed,
     /// The visitor asked for a person, with what they typed.

@@ -16,8 +16,6 @@ pub enum StepKind {
     Click,
     /// Three or more clicks within a second and 30 px.
     RageClick,
-    /// A click on something that is neither a link nor a button.
-    DeadClick,
     /// A form field rejected the input.
     FormError,
     /// A form was submitted.
@@ -40,6 +38,8 @@ pub enum StepKind {
     NudgeShown,
     /// An answer was opened.
     AnswerOpened,
+    /// An answer was rated helpful or not.
+    Feedback,
     /// The nudge was dismissed.
     NudgeDismissed,
     /// The visitor asked for a person.

@@ -1,31 +1,61 @@
-//! Triggers and the conditions that decide when they fire.
+//! Triggers: when a nudge shows ([`condition`]), how often it may
+//! ([`Delivery`]), and the facts conditions are evaluated over.
 
+pub mod condition;
+pub mod context;
+pub mod duration;
 pub mod logic;
 pub mod pattern;
 
-use crate::journey::{CurrentPage, Journey};
+pub use condition::{Condition, Device};
+
+use crate::engine::snapshot::Snapshot;
+use crate::journey::CurrentPage;
 use crate::time::Millis;
-use pattern::PathPattern;
+
+/// What the browser says about the visitor's device and settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Env {
+    /// Device class.
+    pub device: Device,
+    /// Preferred languages, most preferred first (`navigator.languages`).
+    pub languages: Vec<String>,
+    /// UTC offsets in minutes of the time zones schedules name, as the
+    /// browser computed them (`Intl`), refreshed by the web layer.
+    pub zone_offsets: Vec<(String, i64)>,
+}
+
+impl Default for Env {
+    fn default() -> Self {
+        Env {
+            device: Device::Desktop,
+            languages: vec!["en".into()],
+            zone_offsets: Vec::new(),
+        }
+    }
+}
+
+impl Env {
+    /// The UTC offset of `zone` in minutes, when known.
+    pub fn zone_offset(&self, zone: &str) -> Option<i64> {
+        self.zone_offsets
+            .iter()
+            .find(|(z, _)| z == zone)
+            .map(|(_, o)| *o)
+    }
+}
 
 /// What conditions are evaluated over.
 #[derive(Debug, Clone, Copy)]
 pub struct Facts<'a> {
     /// The page this tab shows.
     pub page: Option<&'a CurrentPage>,
-    /// The shared journey.
-    pub journey: &'a Journey,
-}
-
-/// A condition over the journey. Several keys in one `when` object all have
-/// to hold ([`Condition::All`]).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Condition {
-    /// Every condition holds.
-    All(Vec<Condition>),
-    /// The current page path matches.
-    Page(PathPattern),
-    /// The current page has been visible at least this many seconds.
-    DwellSeconds(u64),
+    /// The shared state: journey, visitor, session, triggers, events.
+    pub state: &'a Snapshot,
+    /// Device and settings.
+    pub env: &'a Env,
+    /// The last input (for idle).
+    pub last_input: Millis,
 }
 
 /// When a condition will hold if nothing else happens.
@@ -39,38 +69,40 @@ pub enum Due {
     Never,
 }
 
-impl Condition {
-    /// Evaluate at `now`.
-    pub fn due(&self, facts: &Facts, now: Millis) -> Due {
-        match self {
-            Condition::Page(p) => match facts.page {
-                Some(page) if p.matches(&page.path) => Due::Now,
-                _ => Due::Never,
-            },
-            Condition::DwellSeconds(s) => match facts.page {
-                None => Due::Never,
-                Some(page) => {
-                    let need = s.saturating_mul(1000);
-                    if page.dwell(now) >= need {
-                        Due::Now
-                    } else {
-                        // Hidden pages gain no time: only a return can help.
-                        page.dwell_reached_at(need).map_or(Due::Never, Due::At)
-                    }
-                }
-            },
-            Condition::All(items) => {
-                let mut due = Due::Now;
-                for c in items {
-                    match (c.due(facts, now), due) {
-                        (Due::Never, _) => return Due::Never,
-                        (Due::At(t), Due::At(u)) => due = Due::At(t.max(u)),
-                        (Due::At(t), Due::Now) => due = Due::At(t),
-                        _ => {}
-                    }
-                }
-                due
-            }
+/// What happens when the visitor closes a trigger's nudge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDismiss {
+    /// Not again this session (the default).
+    Session,
+    /// Never again for this visitor.
+    Visitor,
+    /// Not again for this long.
+    For(Millis),
+}
+
+/// How often a trigger may fire.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    /// Higher wins when several are due at once; ties go to config order.
+    pub priority: i64,
+    /// Least time between two firings.
+    pub cooldown: Millis,
+    /// Most firings per session.
+    pub max_per_session: u32,
+    /// Most firings per visitor, ever.
+    pub max_per_visitor: u32,
+    /// What closing its nudge means.
+    pub on_dismiss: OnDismiss,
+}
+
+impl Default for Delivery {
+    fn default() -> Self {
+        Delivery {
+            priority: 0,
+            cooldown: 0,
+            max_per_session: 1,
+            max_per_visitor: u32::MAX,
+            on_dismiss: OnDismiss::Session,
         }
     }
 }
@@ -80,6 +112,8 @@ impl Condition {
 pub struct Trigger {
     /// Its id, unique in the config.
     pub id: String,
+    /// Its JSON Pointer in the config (`/triggers/3`).
+    pub path: String,
     /// When it fires.
     pub when: Condition,
     /// The nudge's message.
@@ -88,6 +122,6 @@ pub struct Trigger {
     pub answers: Vec<String>,
     /// Answer tags to pick answers by, after the listed ones.
     pub tags: Vec<String>,
-    /// Higher wins when several are due at once.
-    pub priority: i64,
+    /// How often it may fire.
+    pub delivery: Delivery,
 }

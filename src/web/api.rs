@@ -84,6 +84,31 @@ impl Pathlight {
         Ok(())
     }
 
+    /// Report how many results the visitor's last site search found; zero
+    /// records a "search with no results" step that triggers can react to.
+    ///
+    /// ```js
+    /// pl.searchResults(results.length);
+    /// ```
+    #[wasm_bindgen(js_name = searchResults)]
+    pub fn search_results(&self, count: JsValue) -> Result<(), JsValue> {
+        self.live("searchResults(count)")?;
+        let n = count
+            .as_f64()
+            .filter(|n| n.fract() == 0.0 && (0.0..=1e9).contains(n))
+            .ok_or_else(|| {
+                error_to_js(&Error::Argument {
+                    call: "searchResults(count)",
+                    message: format!(
+                        "expected a whole number of results, got {}",
+                        super::convert::js_type(&count)
+                    ),
+                })
+            })?;
+        self.rt.dispatch(Event::SearchResults(n as u32));
+        Ok(())
+    }
+
     /// The visitor agreed: store and use the journey kept in memory so far.
     #[wasm_bindgen(js_name = grantConsent)]
     pub fn grant_consent(&self) -> Result<(), JsValue> {
@@ -109,6 +134,19 @@ impl Pathlight {
     pub fn journey(&self) -> Result<JsValue, JsValue> {
         self.live("journey()")?;
         Ok(self.rt.journey())
+    }
+
+    /// Why each trigger is or is not showing right now: a list of
+    /// `{ trigger, status, path, reason, at? }` where `status` is `fired`,
+    /// `eligible`, `waiting` (until `at`) or `blocked`, and `path` points at
+    /// the condition or control in the config.
+    ///
+    /// ```js
+    /// console.table(pl.explain());
+    /// ```
+    pub fn explain(&self) -> Result<JsValue, JsValue> {
+        self.live("explain()")?;
+        Ok(self.rt.explain())
     }
 
     /// Wipe everything Pathlight knows about this visitor, in memory and in
@@ -249,6 +287,34 @@ pub fn validate_config(config: JsValue) -> JsValue {
         Err(p) => p,
     };
     to_js(&problems)
+}
+
+/// Run a scripted journey against a config and answers with a virtual
+/// clock. Returns `{ timeline, end }` (what fired when, and each trigger's
+/// state at the end), or throws a `PathlightError` with `problems` for an
+/// invalid config, answers or script. See `simulate` in the README.
+///
+/// ```js
+/// const { timeline } = simulate(config, answers, [{ at: 0, page: '/checkout' }, { at: 30, end: true }]);
+/// ```
+#[wasm_bindgen]
+pub fn simulate(config: JsValue, answers: JsValue, script: JsValue) -> Result<JsValue, JsValue> {
+    let config = document(&config, "config")
+        .and_then(|v| Config::from_value(&v).map_err(|e| e.problems().cloned().unwrap_or_default()))
+        .map_err(|p| error_to_js(&Error::Config(p)))?;
+    let knowledge = if answers.is_undefined() || answers.is_null() {
+        Knowledge::default()
+    } else {
+        document(&answers, "answers")
+            .and_then(|v| {
+                Knowledge::from_value(&v).map_err(|e| e.problems().cloned().unwrap_or_default())
+            })
+            .map_err(|p| error_to_js(&Error::Answers(p)))?
+    };
+    let script = document(&script, "script").map_err(|p| error_to_js(&Error::Script(p)))?;
+    crate::simulate::run(&config, &knowledge, &script)
+        .map(|sim| to_js(&sim))
+        .map_err(|p| error_to_js(&Error::Script(p)))
 }
 
 /// Check an answer document. Returns the list of problems (`[]` when valid).

@@ -138,6 +138,23 @@ impl Capture {
             }));
         }
 
+        // Typing in a form field: no nudge interrupts it.
+        {
+            let sink = sink.clone();
+            let ignore = ignore.clone();
+            // Every keystroke: the pause is measured from the last one. It is
+            // cheap: nothing is recorded or stored for it.
+            listeners.push(Listener::with(doc, "keydown", true, true, move |ev| {
+                let Some(el) = ev.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+                    return;
+                };
+                if ignore.as_ref().is_some_and(|i| i.contains(Some(&el))) || !is_editable(&el) {
+                    return;
+                }
+                sink(Event::Typing);
+            }));
+        }
+
         // Activity (for idle), throttled to once a second.
         for kind in ["keydown", "pointerdown", "pointermove"] {
             let sink = sink.clone();
@@ -274,6 +291,25 @@ fn throttled_input(sink: &Sink, last: &Cell<f64>) {
     if now - last.get() >= 1000.0 {
         last.set(now);
         sink(Event::Input);
+    }
+}
+
+/// A text field, text area or editable element.
+fn is_editable(el: &Element) -> bool {
+    let tag = el.tag_name().to_ascii_lowercase();
+    let kind = el
+        .get_attribute("type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match tag.as_str() {
+        "textarea" | "select" => true,
+        "input" => !matches!(
+            kind.as_str(),
+            "button" | "submit" | "reset" | "checkbox" | "radio" | "image" | "range" | "color"
+        ),
+        _ => el
+            .get_attribute("contenteditable")
+            .is_some_and(|v| v != "false"),
     }
 }
 

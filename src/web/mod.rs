@@ -5,6 +5,7 @@
 //! - [`convert`]: every value crossing the JS/Rust boundary.
 //! - [`runtime`]: the running instance (engine, widget, timer, listeners).
 //! - [`capture`]: DOM events turned into engine events.
+//! - [`env`]: device class, languages, time-zone offsets.
 //! - [`widget`]: the Shadow DOM user interface.
 //! - [`storage`]: the persisted snapshot.
 //! - [`listener`]: DOM listeners removed on drop.
@@ -12,9 +13,10 @@
 pub mod api;
 pub mod capture;
 pub mod convert;
+pub mod env;
 pub mod listener;
 pub mod runtime;
 pub mod storage;
 pub mod widget;
 
-pub use api::{validate_answers, validate_config, Pathlight};
+pub use api::{simulate, validate_answers, validate_config, Pathlight};

@@ -59,7 +59,9 @@ impl Runtime {
     pub fn start(config: Config, knowledge: Knowledge, consent: Consent) -> Rc<Runtime> {
         let store = Store::local();
         let now = now();
+        let zones = config.zones();
         let mut engine = Engine::start(config, knowledge, random_id(), consent, now);
+        engine.set_env(super::env::read(&zones));
         if consent != Consent::Denied {
             if let Some(snapshot) = store.load() {
                 engine.restore(snapshot, now);
@@ -162,6 +164,14 @@ impl Runtime {
         self.perform(actions);
         self.flush();
         self.arm_timer();
+    }
+
+    /// Each trigger's state now, as plain JS objects.
+    pub fn explain(&self) -> JsValue {
+        match self.engine.try_borrow() {
+            Ok(e) => to_js(&e.explain(now())),
+            Err(_) => JsValue::NULL,
+        }
     }
 
     /// The shared state as a plain JS object.

@@ -231,3 +231,67 @@ test('without the Navigation API, history is patched chain-safely and restored',
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('scroll depth, rage clicks, exit intent, hidden tabs, search boxes and zero results', async () => {
+  const { page, context, problems } = await openPage(env.browser);
+  await page.setViewportSize({ width: 1000, height: 600 });
+  await page.goto(`${env.base}/products/`);
+  await page.evaluate(async () => {
+    window.pl = await window.Pathlight.ready;
+    const tall = document.createElement('div');
+    tall.style.height = '3000px';
+    document.querySelector('main').append(tall);
+    const form = document.createElement('form');
+    form.setAttribute('role', 'search');
+    form.innerHTML = '<input type="search" name="q" aria-label="Search lamps"><button>Go</button>';
+    form.addEventListener('submit', (e) => e.preventDefault());
+    document.querySelector('main').prepend(form);
+  });
+  // Scroll half-way: depth is read once per frame.
+  await page.mouse.wheel(0, 1200);
+  await page.waitForFunction(() => window.pl.journey().journey.pages.some((p) => p.maxScroll >= 40));
+  // Three quick clicks on the same spot of plain text.
+  const price = page.locator('.price').first();
+  await price.click({ clickCount: 1 });
+  await price.click({ clickCount: 1 });
+  await price.click({ clickCount: 1 });
+  // The pointer leaves through the top of the window.
+  await page.mouse.move(500, 300);
+  await page.mouse.move(500, -5, { steps: 2 });
+  await page.evaluate(() =>
+    document.dispatchEvent(new MouseEvent('mouseout', { clientX: 500, clientY: -1, relatedTarget: null, bubbles: true })),
+  );
+  // A submitted search box, then the host reports no results.
+  await page.getByRole('searchbox', { name: 'Search lamps' }).fill('brass shade');
+  await page.getByRole('button', { name: 'Go' }).click();
+  await page.evaluate(() => window.pl.searchResults(0));
+  // Hidden for a while, then back.
+  await page.evaluate(async () => {
+    const set = (hidden) => {
+      Object.defineProperty(document, 'hidden', { value: hidden, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    set(true);
+    await new Promise((r) => setTimeout(r, 1100));
+    set(false);
+  });
+  const j = await page.evaluate(() => window.pl.journey());
+  const kinds = j.journey.steps.map((s) => s.kind);
+  const detail = (k) => j.journey.steps.filter((s) => s.kind === k).map((s) => s.detail ?? '');
+  assert.deepEqual(detail('rageClick'), ['p.price']);
+  assert.equal(detail('exitIntent').length, 1);
+  assert.deepEqual(detail('search'), ['brass shade']);
+  assert.deepEqual(detail('searchNoResults'), ['brass shade']);
+  assert.deepEqual(detail('returned'), ['1 s']);
+  assert.equal(kinds.filter((k) => k === 'pageView').length, 1);
+  assert.ok(j.journey.pages[0].maxScroll >= 40 && j.journey.pages[0].maxScroll <= 100);
+  let bad;
+  try {
+    await page.evaluate(() => window.pl.searchResults(-1));
+  } catch (e) {
+    bad = e.message;
+  }
+  assert.match(bad, /searchResults\(count\): expected a whole number of results, got a number/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

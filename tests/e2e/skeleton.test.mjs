@@ -98,7 +98,7 @@ test('a wrong option is a clear Error, and destroy() leaves the page as it was',
   });
   assert.deepEqual(result.unknown, [true, 'PathlightError', 'Pathlight.init(options): unknown option `confg` (did you mean `config`?)']);
   assert.deepEqual(result.config, [
-    { path: '/triggers/0/when/dwellSecond', message: 'unknown key `dwellSecond`', hint: 'did you mean `dwellSeconds`?' },
+    { path: '/triggers/0/when/dwellSecond', message: 'unknown condition `dwellSecond`', hint: 'did you mean `dwellSeconds`?' },
   ]);
   assert.equal(result.mounted, 1);
   assert.equal(result.track, 'track(name): expected a string, got a number');
