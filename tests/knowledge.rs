@@ -4,7 +4,8 @@
 
 use pathlight::knowledge::text::{self, Lang};
 use pathlight::knowledge::{Answer, Context, Knowledge, Signal, DAY_MS};
-use pathlight::rules::{Condition, Trigger};
+use pathlight::rules::condition::Test;
+use pathlight::rules::{Condition, Delivery, Trigger};
 
 fn words(s: &str, lang: Lang) -> Vec<String> {
     text::words(s, lang)
@@ -321,11 +322,15 @@ fn suggestions_follow_events_searches_and_recency() {
 fn trigger(answers: &[&str], tags: &[&str]) -> Trigger {
     Trigger {
         id: "t".into(),
-        when: Condition::All(vec![]),
+        path: "/triggers/0".into(),
+        when: Condition {
+            path: "/triggers/0/when".into(),
+            test: Test::All(vec![]),
+        },
         message: "m".into(),
         answers: answers.iter().map(|s| s.to_string()).collect(),
         tags: tags.iter().map(|s| s.to_string()).collect(),
-        priority: 0,
+        delivery: Delivery::default(),
     }
 }
 
