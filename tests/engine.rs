@@ -320,3 +320,44 @@ fn invalid_json_is_a_clear_error_not_a_panic() {
     let deep = "[".repeat(10_000);
     assert!(Config::from_json(&deep).is_err());
 }
+
+#[test]
+fn nudges_rank_by_the_journey_skip_stale_answers_and_speak_the_visitors_language() {
+    let config = Config::from_json(
+        r#"{"version": 1, "triggers": [
+            {"id": "pay", "when": {"page": "/checkout", "formErrors": 1}, "message": "Trouble paying?", "tags": ["payment"]}
+        ]}"#,
+    )
+    .unwrap();
+    let answers = Knowledge::from_json(
+        r#"{"version": 1, "answers": [
+          {"id": "methods", "title": "Which payment methods do you accept?", "body": "Visa.", "tags": ["payment"]},
+          {"id": "declined", "title": "Why was my card declined?", "body": "Check the postcode.", "tags": ["payment"],
+           "questions": ["my card was declined", "payment refused"],
+           "translations": {"he": {"title": "למה הכרטיס שלי נדחה?", "body": "בדקו את המיקוד."}}},
+          {"id": "old-promo", "title": "Card declined with the summer promo", "body": "Old.", "tags": ["payment"],
+           "reviewedAt": "2020-01-01", "reviewEveryDays": 30},
+          {"id": "refunds", "title": "When do refunds arrive?", "body": "5 days.", "tags": ["payment"]}
+        ]}"#,
+    )
+    .unwrap();
+    let mut e = Engine::new(config, answers, "v".into());
+    e.set_env(pathlight::rules::Env { languages: vec!["he-IL".into()], ..Default::default() });
+    e.handle(Event::page_view("/checkout", "Checkout"), T0);
+    let actions = e.handle(
+        Event::FormError { form: "payment".into(), field: "Card number".into(), message: "Your card was declined".into() },
+        T0 + 1_000,
+    );
+    let nudge = actions
+        .iter()
+        .find_map(|a| match a {
+            Action::ShowNudge(n) => Some(n),
+            _ => None,
+        })
+        .expect("a nudge");
+    let ids: Vec<&str> = nudge.answers.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids[0], "declined", "the card-declined answer comes first");
+    assert!(!ids.contains(&"old-promo"), "a stale answer is never proposed");
+    assert_eq!(nudge.answers[0].title, "למה הכרטיס שלי נדחה?");
+    assert!(!e.panel_answers().iter().any(|a| a.id == "old-promo"));
+}

@@ -9,7 +9,7 @@ use crate::handoff::{self, AnswerSeen, HandoffInput, HandoffPayload, TriggerRef}
 use crate::journey::redact::{scrub_text, scrub_url};
 use crate::journey::url::PageUrl;
 use crate::journey::{Click, CurrentPage, Event, Journey, Session, StepKind};
-use crate::knowledge::{Answer, Knowledge};
+use crate::knowledge::{Answer, Context, Knowledge, Signal};
 use crate::rules::{Due, Env, Facts, OnDismiss, Trigger};
 use crate::time::Millis;
 use serde::Serialize;
@@ -54,16 +54,9 @@ pub struct NudgeAnswer {
     pub url: Option<String>,
 }
 
-impl From<&Answer> for NudgeAnswer {
-    fn from(a: &Answer) -> Self {
-        NudgeAnswer {
-            id: a.id.clone(),
-            title: a.title.clone(),
-            body: a.body.clone(),
-            url: a.url.clone(),
-        }
-    }
-}
+/// How long a form error, event or search keeps weighing on which answers
+/// a nudge proposes (its weight fades linearly to zero over this window).
+const CONTEXT_WINDOW: Millis = 10 * 60 * 1000;
 
 /// Whether the visitor agreed to be recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -778,12 +771,12 @@ impl Engine {
     }
 
     fn fire(&mut self, trigger: &Trigger, now: Millis) -> Nudge {
-        let path = self.page.as_ref().map_or("/", |p| p.path.as_str());
+        let ctx = self.context(now);
         let answers: Vec<NudgeAnswer> = self
             .knowledge
-            .for_trigger(trigger, path)
+            .select(trigger, &ctx, now)
             .into_iter()
-            .map(NudgeAnswer::from)
+            .map(|a| self.localize(a))
             .collect();
         let log = &mut self.state.triggers;
         for a in &answers {
@@ -811,18 +804,96 @@ impl Engine {
     }
 
     /// The answers for the help panel when the visitor opens it themselves:
-    /// every answer relevant to this page, else the first answers.
+    /// ranked by the journey's context (never stale ones), else those
+    /// relevant to this page, else the first fresh ones.
     pub fn panel_answers(&self) -> Vec<NudgeAnswer> {
-        let path = self.page.as_ref().map_or("/", |p| p.path.as_str());
-        let all = self.knowledge.answers();
-        let mut picked: Vec<_> = all
+        let now = self.clock;
+        let ctx = self.context(now);
+        let mut picked: Vec<&Answer> = self
+            .knowledge
+            .suggest(&ctx, now, 5)
             .iter()
-            .filter(|a| a.pages.iter().any(|p| p.matches(path)))
+            .filter_map(|h| self.knowledge.get(&h.id))
             .collect();
         if picked.is_empty() {
-            picked = all.iter().collect();
+            let fresh = self.knowledge.answers().iter().filter(|a| !a.is_stale(now));
+            let on_page: Vec<&Answer> = fresh
+                .clone()
+                .filter(|a| a.pages.iter().any(|p| p.matches(&ctx.path)))
+                .collect();
+            picked = if on_page.is_empty() {
+                fresh.collect()
+            } else {
+                on_page
+            };
         }
-        picked.into_iter().take(5).map(NudgeAnswer::from).collect()
+        picked
+            .into_iter()
+            .take(5)
+            .map(|a| self.localize(a))
+            .collect()
+    }
+
+    /// An answer in the visitor's language (falling back as the answer
+    /// document says).
+    fn localize(&self, a: &Answer) -> NudgeAnswer {
+        let locales: Vec<&str> = self.env.languages.iter().map(String::as_str).collect();
+        let (title, body) = match self.knowledge.localized(&a.id, &locales) {
+            Some(l) => (l.title.to_string(), l.body.to_string()),
+            None => (a.title.clone(), a.body.clone()),
+        };
+        NudgeAnswer {
+            id: a.id.clone(),
+            title,
+            body,
+            url: a.url.clone(),
+        }
+    }
+
+    /// What the journey says about what the visitor needs now, for ranking.
+    pub fn context(&self, now: Millis) -> Context {
+        let start = now.saturating_sub(CONTEXT_WINDOW);
+        let steps = self.state.journey.steps();
+        let recent = |kind: StepKind| -> Vec<Signal> {
+            steps
+                .iter()
+                .filter(|s| s.kind == kind && s.at >= start)
+                .map(|s| {
+                    // "form field: message" -> the message carries the meaning.
+                    let text = s
+                        .detail
+                        .rsplit_once(": ")
+                        .map_or(s.detail.as_str(), |(_, m)| m);
+                    Signal::aged(text, now.saturating_sub(s.at), CONTEXT_WINDOW)
+                })
+                .collect()
+        };
+        let log = &self.state.triggers;
+        Context {
+            locale: self.env.languages.first().cloned().unwrap_or_default(),
+            path: self
+                .page
+                .as_ref()
+                .map(|p| p.path.clone())
+                .unwrap_or_default(),
+            page_title: self
+                .page
+                .as_ref()
+                .map(|p| p.title.clone())
+                .unwrap_or_default(),
+            headings: Vec::new(),
+            form_errors: recent(StepKind::FormError),
+            last_search: self.state.last_search.clone(),
+            events: recent(StepKind::Custom),
+            tags: Vec::new(),
+            unhelpful: log.unhelpful.clone(),
+            read: log
+                .shown
+                .iter()
+                .filter(|a| a.opened)
+                .map(|a| a.id.clone())
+                .collect(),
+        }
     }
 
     fn handoff(&mut self, message: &str, now: Millis) -> HandoffPayload {

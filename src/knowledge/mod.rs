@@ -630,8 +630,9 @@ impl Knowledge {
     /// let k = pathlight::Knowledge::from_json(r#"{"version": 1, "answers": [
     ///   {"id": "a", "title": "A", "body": "B", "tags": ["pay"]},
     ///   {"id": "b", "title": "B", "body": "B", "tags": ["pay"], "pages": ["/checkout"]}]}"#).unwrap();
-    /// let t = pathlight::rules::Trigger { id: "t".into(), when: pathlight::rules::Condition::All(vec![]),
-    ///     message: "m".into(), answers: vec![], tags: vec!["pay".into()], priority: 0 };
+    /// let when = pathlight::rules::Condition { path: "/when".into(), test: pathlight::rules::condition::Test::All(vec![]) };
+    /// let t = pathlight::rules::Trigger { id: "t".into(), path: "/triggers/0".into(), when,
+    ///     message: "m".into(), answers: vec![], tags: vec!["pay".into()], delivery: Default::default() };
     /// let ids: Vec<_> = k.for_trigger(&t, "/checkout").iter().map(|a| a.id.as_str()).collect();
     /// assert_eq!(ids, ["b", "a"]);
     /// ```
@@ -654,8 +655,9 @@ impl Knowledge {
     /// let k = pathlight::Knowledge::from_json(r#"{"version": 1, "answers": [
     ///   {"id": "a", "title": "A", "body": "B", "tags": ["pay"], "expiresAt": "2020-01-01"},
     ///   {"id": "b", "title": "B", "body": "B", "tags": ["pay"]}]}"#).unwrap();
-    /// let t = pathlight::rules::Trigger { id: "t".into(), when: pathlight::rules::Condition::All(vec![]),
-    ///     message: "m".into(), answers: vec!["a".into()], tags: vec!["pay".into()], priority: 0 };
+    /// let when = pathlight::rules::Condition { path: "/when".into(), test: pathlight::rules::condition::Test::All(vec![]) };
+    /// let t = pathlight::rules::Trigger { id: "t".into(), path: "/triggers/0".into(), when,
+    ///     message: "m".into(), answers: vec!["a".into()], tags: vec!["pay".into()], delivery: Default::default() };
     /// let now = 1_700_000_000_000;
     /// let ids: Vec<_> = k.select(&t, &Context::default(), now).iter().map(|a| a.id.as_str()).collect();
     /// assert_eq!(ids, ["b"]);
