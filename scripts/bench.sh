@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test >/dev/null
-cargo bench --bench engine 2>/dev/null
+cargo bench --profile bench-native --bench engine 2>/dev/null
 bash scripts/build.sh 2>/dev/null | tail -4
 node benches/capture.mjs

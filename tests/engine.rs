@@ -342,10 +342,17 @@ fn nudges_rank_by_the_journey_skip_stale_answers_and_speak_the_visitors_language
     )
     .unwrap();
     let mut e = Engine::new(config, answers, "v".into());
-    e.set_env(pathlight::rules::Env { languages: vec!["he-IL".into()], ..Default::default() });
+    e.set_env(pathlight::rules::Env {
+        languages: vec!["he-IL".into()],
+        ..Default::default()
+    });
     e.handle(Event::page_view("/checkout", "Checkout"), T0);
     let actions = e.handle(
-        Event::FormError { form: "payment".into(), field: "Card number".into(), message: "Your card was declined".into() },
+        Event::FormError {
+            form: "payment".into(),
+            field: "Card number".into(),
+            message: "Your card was declined".into(),
+        },
         T0 + 1_000,
     );
     let nudge = actions
@@ -357,7 +364,10 @@ fn nudges_rank_by_the_journey_skip_stale_answers_and_speak_the_visitors_language
         .expect("a nudge");
     let ids: Vec<&str> = nudge.answers.iter().map(|a| a.id.as_str()).collect();
     assert_eq!(ids[0], "declined", "the card-declined answer comes first");
-    assert!(!ids.contains(&"old-promo"), "a stale answer is never proposed");
+    assert!(
+        !ids.contains(&"old-promo"),
+        "a stale answer is never proposed"
+    );
     assert_eq!(nudge.answers[0].title, "למה הכרטיס שלי נדחה?");
     assert!(!e.panel_answers().iter().any(|a| a.id == "old-promo"));
 }

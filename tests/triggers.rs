@@ -858,7 +858,7 @@ fn size_and_depth_limits_are_refused_cleanly() {
         "{err}"
     );
     // Too many triggers.
-    let many: Vec<String> = (0..201)
+    let many: Vec<String> = (0..1001)
         .map(|i| {
             format!(r#"{{"id": "t{i}", "when": {{"page": "/"}}, "message": "m", "tags": ["x"]}}"#)
         })
@@ -870,7 +870,7 @@ fn size_and_depth_limits_are_refused_cleanly() {
     .unwrap_err();
     assert!(err
         .to_string()
-        .contains("has 201 triggers: at most 200 allowed"));
+        .contains("has 1001 triggers: at most 1000 allowed"));
     // A 10 MB document parses or fails in bounded time; either way no panic.
     let big = format!(
         r#"{{"version": 1, "triggers": [], "x": "{}"}}"#,
@@ -934,4 +934,12 @@ fn the_simulator_shows_what_fired_when_and_why_the_rest_did_not() {
     .unwrap_err();
     let paths: Vec<&str> = bad.iter().map(|p| p.path.as_str()).collect();
     assert_eq!(paths, ["/1/at", "/2"]);
+}
+
+#[test]
+fn a_config_using_every_condition_and_control_is_valid() {
+    let text = std::fs::read_to_string("tests/data/every-condition.config.json").unwrap();
+    let config = Config::from_json(&text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(config.zones(), ["Europe/London"]);
+    assert_eq!(config.triggers[0].delivery.max_per_visitor, 5);
 }

@@ -12,7 +12,7 @@ use crate::validate::{Path, Problems, Reader};
 use serde_json::Value;
 
 /// Most triggers one config may hold.
-pub const MAX_TRIGGERS: usize = 200;
+pub const MAX_TRIGGERS: usize = 1000;
 /// Longest nudge message, in characters.
 pub const MAX_MESSAGE: usize = 280;
 

@@ -365,12 +365,7 @@ impl Engine {
     }
 
     fn facts(&self) -> Facts<'_> {
-        Facts {
-            page: self.page.as_ref(),
-            state: &self.state,
-            env: &self.env,
-            last_input: self.last_input,
-        }
+        Facts::new(self.page.as_ref(), &self.state, &self.env, self.last_input)
     }
 
     /// What the delivery controls say about `t` at `now`.

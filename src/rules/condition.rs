@@ -726,12 +726,7 @@ impl Condition {
             }
             Test::Visits(n) => f.state.visitor.visits >= *n,
             Test::Returning(want) => f.state.visitor.is_returning() == *want,
-            Test::PagesViewed(n) => {
-                session_steps(f)
-                    .filter(|s| s.kind == StepKind::PageView)
-                    .count() as u32
-                    >= *n
-            }
+            Test::PagesViewed(n) => f.counts().page_views >= *n,
             Test::Sequence(pages, within) => sequence(f, pages, *within, now),
             Test::Event {
                 name,
@@ -744,6 +739,7 @@ impl Condition {
                     .iter()
                     .filter(|e| &e.name == name && e.at >= f.state.session.started_at)
                     .filter(|e| filters.iter().all(|(k, t)| t.matches(e.props.get(k))))
+                    .take(*count as usize)
                     .count();
                 n as u32 >= *count
             }
@@ -756,30 +752,33 @@ impl Condition {
                 ls.iter()
                     .any(|want| l == *want || l.starts_with(&format!("{want}-")))
             }),
+            Test::FormErrors {
+                count,
+                form: None,
+                field: None,
+            } => f.counts().form_errors >= *count,
             Test::FormErrors { count, form, field } => {
-                let n = session_steps(f)
+                let n = f
+                    .session_steps_rev()
                     .filter(|s| s.kind == StepKind::FormError)
                     .filter(|s| {
                         form.as_ref()
                             .is_none_or(|x| s.detail.starts_with(x.as_str()))
                     })
                     .filter(|s| field.as_ref().is_none_or(|x| s.detail.contains(x.as_str())))
+                    // Enough is enough: stop at `count` matches.
+                    .take(*count as usize)
                     .count();
                 n as u32 >= *count
             }
-            Test::RageClicks(n) => {
-                session_steps(f)
-                    .filter(|s| s.kind == StepKind::RageClick)
-                    .count() as u32
-                    >= *n
-            }
+            Test::RageClicks(n) => f.counts().rage_clicks >= *n,
             Test::Searches { count, no_results } => {
-                let kind = if *no_results {
-                    StepKind::SearchNoResults
+                let c = f.counts();
+                (if *no_results {
+                    c.searches_no_results
                 } else {
-                    StepKind::Search
-                };
-                session_steps(f).filter(|s| s.kind == kind).count() as u32 >= *count
+                    c.searches
+                }) >= *count
             }
             Test::Answer { id, what } => {
                 let shown = f.state.triggers.shown.iter().find(|a| &a.id == id);
@@ -789,9 +788,7 @@ impl Condition {
                     AnswerWhat::Unhelpful => f.state.triggers.unhelpful.contains(id),
                 }
             }
-            Test::Logic(rule) => {
-                logic::apply(rule, &super::context::build(f, now)).is_ok_and(|v| truthy(&v))
-            }
+            Test::Logic(rule) => logic::apply(rule, f.logic_context(now)).is_ok_and(|v| truthy(&v)),
             Test::All(_)
             | Test::Any(_)
             | Test::Not(_)
@@ -838,40 +835,34 @@ fn truthy(v: &Value) -> bool {
     }
 }
 
-fn session_steps<'a>(f: &'a Facts) -> impl Iterator<Item = &'a crate::journey::Step> + 'a {
-    let start = f.state.session.started_at;
-    f.state
-        .journey
-        .steps()
-        .iter()
-        .filter(move |s| s.at >= start)
-}
-
 fn sequence(f: &Facts, pages: &[PathPattern], within: Millis, now: Millis) -> bool {
-    // Walk page views backwards matching the last pattern first, so the
-    // most recent completion is found; it must end on the current page.
-    let views: Vec<&crate::journey::Step> = f
+    // Walk page views backwards matching the last pattern first, so the most
+    // recent completion is found; it must end on the latest page view.
+    let mut views = f
         .state
         .journey
         .steps()
         .iter()
-        .filter(|s| s.kind == StepKind::PageView)
-        .collect();
-    let Some(last) = views.last() else {
+        .rev()
+        .filter(|s| s.kind == StepKind::PageView);
+    let Some(last) = views.next() else {
         return false;
     };
-    if !pages.last().is_some_and(|p| p.matches(&last.path)) {
+    let Some((final_pattern, earlier)) = pages.split_last() else {
+        return false;
+    };
+    if !final_pattern.matches(&last.path) {
         return false;
     }
-    let mut want = pages.len();
-    let mut first_at = now;
-    for v in views.iter().rev() {
-        if want > 0 && pages[want - 1].matches(&v.path) {
+    let mut want = earlier.len();
+    let mut first_at = last.at;
+    for v in views {
+        if want == 0 || now.saturating_sub(v.at) > within {
+            break;
+        }
+        if earlier[want - 1].matches(&v.path) {
             want -= 1;
             first_at = v.at;
-        }
-        if want == 0 {
-            break;
         }
     }
     want == 0 && now.saturating_sub(first_at) <= within

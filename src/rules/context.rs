@@ -3,6 +3,7 @@
 //! ```text
 //! page     { path, query: {name: value}, hash, title, referrer, dwellSeconds, scrollPercent, formErrors }
 //! journey  { pageViews, formErrors, rageClicks, searches, searchesNoResults, lastSearch, steps }
+//!          (counts are this session's, like the conditions' counts)
 //! visitor  { visits, returning, attributes, device, language }
 //! session  { seconds, pageViews }
 //! time     { now (ms since the epoch), hourUtc, weekdayUtc (0 = Monday) }
@@ -11,7 +12,6 @@
 
 use super::condition::{query_value, Device};
 use super::Facts;
-use crate::journey::StepKind;
 use crate::time::Millis;
 use serde_json::{json, Map, Value};
 
@@ -19,13 +19,8 @@ use serde_json::{json, Map, Value};
 pub fn build(f: &Facts, now: Millis) -> Value {
     let state = f.state;
     let start = state.session.started_at;
-    let count = |kind: StepKind| state.journey.count(kind);
-    let session_views = state
-        .journey
-        .steps()
-        .iter()
-        .filter(|s| s.at >= start && s.kind == StepKind::PageView)
-        .count();
+    let c = f.counts();
+    let session_views = c.page_views;
     let page = f.page.map_or(Value::Null, |p| {
         let mut query = Map::new();
         for pair in p.query.split('&').filter(|x| !x.is_empty()) {
@@ -52,9 +47,9 @@ pub fn build(f: &Facts, now: Millis) -> Value {
     json!({
         "page": page,
         "journey": {
-            "pageViews": count(StepKind::PageView), "formErrors": count(StepKind::FormError),
-            "rageClicks": count(StepKind::RageClick), "searches": count(StepKind::Search),
-            "searchesNoResults": count(StepKind::SearchNoResults), "lastSearch": state.last_search,
+            "pageViews": c.page_views, "formErrors": c.form_errors,
+            "rageClicks": c.rage_clicks, "searches": c.searches,
+            "searchesNoResults": c.searches_no_results, "lastSearch": state.last_search,
             "steps": state.journey.steps().len(),
         },
         "visitor": {

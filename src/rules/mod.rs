@@ -45,8 +45,10 @@ impl Env {
     }
 }
 
-/// What conditions are evaluated over.
-#[derive(Debug, Clone, Copy)]
+/// What conditions are evaluated over. Derived values (session counts, the
+/// JSON Logic context) are computed at most once per evaluation, however
+/// many triggers ask for them.
+#[derive(Debug)]
 pub struct Facts<'a> {
     /// The page this tab shows.
     pub page: Option<&'a CurrentPage>,
@@ -56,6 +58,78 @@ pub struct Facts<'a> {
     pub env: &'a Env,
     /// The last input (for idle).
     pub last_input: Millis,
+    counts: std::cell::OnceCell<Counts>,
+    logic: std::cell::OnceCell<serde_json::Value>,
+}
+
+/// Steps of each kind this session.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    /// Page views.
+    pub page_views: u32,
+    /// Form errors.
+    pub form_errors: u32,
+    /// Rage clicks.
+    pub rage_clicks: u32,
+    /// Searches.
+    pub searches: u32,
+    /// Searches with no results.
+    pub searches_no_results: u32,
+}
+
+impl<'a> Facts<'a> {
+    /// Facts over this state.
+    pub fn new(
+        page: Option<&'a CurrentPage>,
+        state: &'a Snapshot,
+        env: &'a Env,
+        last_input: Millis,
+    ) -> Self {
+        Facts {
+            page,
+            state,
+            env,
+            last_input,
+            counts: std::cell::OnceCell::new(),
+            logic: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The steps of this session, newest first (steps are in time order, so
+    /// this stops at the session start instead of scanning the whole history).
+    pub fn session_steps_rev(&self) -> impl Iterator<Item = &'a crate::journey::Step> + 'a {
+        let start = self.state.session.started_at;
+        self.state
+            .journey
+            .steps()
+            .iter()
+            .rev()
+            .take_while(move |s| s.at >= start)
+    }
+
+    /// Counts of this session's steps, computed once.
+    pub fn counts(&self) -> Counts {
+        *self.counts.get_or_init(|| {
+            use crate::journey::StepKind;
+            let mut c = Counts::default();
+            for s in self.session_steps_rev() {
+                match s.kind {
+                    StepKind::PageView => c.page_views += 1,
+                    StepKind::FormError => c.form_errors += 1,
+                    StepKind::RageClick => c.rage_clicks += 1,
+                    StepKind::Search => c.searches += 1,
+                    StepKind::SearchNoResults => c.searches_no_results += 1,
+                    _ => {}
+                }
+            }
+            c
+        })
+    }
+
+    /// The JSON Logic context at `now`, built once.
+    pub fn logic_context(&self, now: Millis) -> &serde_json::Value {
+        self.logic.get_or_init(|| context::build(self, now))
+    }
 }
 
 /// When a condition will hold if nothing else happens.
