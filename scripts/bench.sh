@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Runs every benchmark and prints its numbers: the engine (native), the
-# package size, and capture overhead in Chromium.
+# package size, capture overhead in Chromium, JSON Logic against
+# json-logic-js and json-logic-engine, and answer relevance on Banking77
+# against MiniSearch, Lunr, FlexSearch, Orama and Fuse.js (1,000 queries;
+# `node benches/relevance/run.mjs` runs all 9,233).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test >/dev/null
 cargo bench --profile bench-native --bench engine 2>/dev/null
 bash scripts/build.sh 2>/dev/null | tail -4
 node benches/capture.mjs
+node benches/jsonlogic/run.mjs
+node benches/relevance/run.mjs --quick
