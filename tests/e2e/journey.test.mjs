@@ -295,3 +295,32 @@ test('scroll depth, rage clicks, exit intent, hidden tabs, search boxes and zero
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('host calls track, identify and page(), and form submits, are recorded', async () => {
+  const { page, context, problems } = await openPage(env.browser);
+  await page.goto(`${env.base}/checkout`);
+  const j = await page.evaluate(async () => {
+    const pl = await window.Pathlight.ready;
+    pl.track('coupon_failed', { code: 'SPRING', total: 80, email: 'jane@example.com' });
+    pl.identify({ plan: 'pro' });
+    // A router that changes the page without history events:
+    document.title = 'Shipping';
+    pl.page();
+    const form = document.querySelector('form.checkout');
+    form.addEventListener('submit', (e) => e.preventDefault());
+    form.setAttribute('name', 'payment');
+    form.requestSubmit();
+    return pl.journey();
+  });
+  const kinds = j.journey.steps.map((s) => [s.kind, s.detail ?? '']);
+  assert.deepEqual(kinds.filter(([k]) => k === 'custom'), [['custom', 'coupon_failed']]);
+  assert.deepEqual(kinds.filter(([k]) => k === 'formSubmit'), [['formSubmit', 'payment']]);
+  assert.equal(kinds.filter(([k]) => k === 'identify').length, 1);
+  assert.deepEqual(j.visitor.attributes, { plan: 'pro' });
+  // Event properties are kept for conditions, with personal data scrubbed.
+  assert.deepEqual(j.events[0].props, { code: 'SPRING', total: 80, email: '[email]' });
+  // page() on the same address is not a second page view.
+  assert.equal(kinds.filter(([k]) => k === 'pageView').length, 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

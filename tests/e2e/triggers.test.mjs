@@ -126,3 +126,17 @@ test('the playground shows errors at their paths and explains a simulated journe
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a title change on the same page is captured (a title trigger fires)', async () => {
+  const { page, context, problems } = await openPage(env.browser);
+  await page.goto(`${env.base}/products/`);
+  await fresh(page, trigger({ title: '*2 in cart*' }));
+  await page.waitForTimeout(300);
+  assert.deepEqual(await page.evaluate(() => window.nudges), []);
+  await page.evaluate(() => (document.title = 'Lamps (2 in cart)'));
+  await page.waitForFunction(() => window.nudges.length === 1, null, { timeout: 5000 });
+  const views = await page.evaluate(() => window.pl.journey().journey.steps.filter((s) => s.kind === 'pageView').length);
+  assert.equal(views, 1, 'a title change is not a new page view');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
