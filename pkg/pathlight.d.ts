@@ -150,6 +150,8 @@ export interface PathlightInstance {
   track(name: string, props?: Record<string, unknown>): void;
   /** Attach attributes to the visitor. */
   identify(attributes: Record<string, unknown>): void;
+  /** Search the help answers (best first, stale ones flagged); the search is recorded. */
+  search(text: string): { id: string; title: string; body: string; url?: string; stale: boolean }[];
   /** Report how many results the last site search found (0 records a search with no results). */
   searchResults(count: number): void;
   /** Record a page view of the current address, for routers no listener can see. */

@@ -14,4 +14,5 @@ node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-t
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/core/pathlight_bg.wasm -o pkg/core/pathlight_bg.wasm
 mkdir -p pkg/schema && cp schema/*.json pkg/schema/
+cp README.md pkg/README.md
 node scripts/size.mjs

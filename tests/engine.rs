@@ -1,7 +1,7 @@
 //! Engine behaviour with an injected clock: no sleeps, every case in
 //! microseconds.
 
-use pathlight::journey::SESSION_TIMEOUT;
+use pathlight::journey::{StepKind, SESSION_TIMEOUT};
 use pathlight::{Action, Config, Engine, Event, Knowledge};
 
 const T0: u64 = 1_700_000_000_000;
@@ -370,4 +370,46 @@ fn nudges_rank_by_the_journey_skip_stale_answers_and_speak_the_visitors_language
     );
     assert_eq!(nudge.answers[0].title, "למה הכרטיס שלי נדחה?");
     assert!(!e.panel_answers().iter().any(|a| a.id == "old-promo"));
+}
+
+#[test]
+fn visitor_searches_rank_answers_flag_stale_ones_and_record_no_results() {
+    let answers = Knowledge::from_json(
+        r#"{"version": 1, "answers": [
+          {"id": "returns", "title": "How do I return a lamp?", "body": "Within 30 days.", "questions": ["send it back", "refund"]},
+          {"id": "old-returns", "title": "Return a lamp bought in the 2020 sale", "body": "Old.",
+           "expiresAt": "2021-01-01"},
+          {"id": "bulbs", "title": "Which bulbs fit?", "body": "E27."}
+        ]}"#,
+    )
+    .unwrap();
+    let mut e = Engine::new(Config::default(), answers, "v".into());
+    e.handle(Event::page_view("/help", "Help"), T0);
+    let (found, _) = e.search("return lamp", T0 + 1_000, 5);
+    let ids: Vec<(&str, bool)> = found
+        .iter()
+        .map(|r| (r.answer.id.as_str(), r.stale))
+        .collect();
+    assert_eq!(ids[0], ("returns", false));
+    assert!(
+        ids.contains(&("old-returns", true)),
+        "stale answers are found, flagged"
+    );
+    let (none, _) = e.search("warranty xylophone", T0 + 2_000, 5);
+    assert!(none.is_empty());
+    let kinds: Vec<(StepKind, &str)> = e
+        .journey()
+        .steps()
+        .iter()
+        .filter(|s| matches!(s.kind, StepKind::Search | StepKind::SearchNoResults))
+        .map(|s| (s.kind, s.detail.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (StepKind::Search, "return lamp"),
+            (StepKind::Search, "warranty xylophone"),
+            (StepKind::SearchNoResults, "warranty xylophone"),
+        ]
+    );
 }

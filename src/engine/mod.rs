@@ -54,6 +54,16 @@ pub struct NudgeAnswer {
     pub url: Option<String>,
 }
 
+/// One answer found by a visitor's search.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResult {
+    /// The answer, in the visitor's language.
+    #[serde(flatten)]
+    pub answer: NudgeAnswer,
+    /// It is past its review date: show it marked as possibly out of date.
+    pub stale: bool,
+}
+
 /// How long a form error, event or search keeps weighing on which answers
 /// a nudge proposes (its weight fades linearly to zero over this window).
 const CONTEXT_WINDOW: Millis = 10 * 60 * 1000;
@@ -827,6 +837,40 @@ impl Engine {
             .take(5)
             .map(|a| self.localize(a))
             .collect()
+    }
+
+    /// Search the answers for what the visitor typed, in their language,
+    /// and record the search in the journey (a search that finds nothing
+    /// becomes the "search with no results" step triggers react to). Stale
+    /// answers are returned flagged, never hidden, so a visitor looking for
+    /// them still finds them.
+    pub fn search(
+        &mut self,
+        query: &str,
+        now: Millis,
+        k: usize,
+    ) -> (Vec<SearchResult>, Vec<Action>) {
+        let locale = self.env.languages.first().cloned().unwrap_or_default();
+        let hits = self.knowledge.search(query, &locale, now, k);
+        let results: Vec<SearchResult> = hits
+            .iter()
+            .filter_map(|h| {
+                let a = self.knowledge.get(&h.id)?;
+                Some(SearchResult {
+                    answer: self.localize(a),
+                    stale: h.stale,
+                })
+            })
+            .collect();
+        let n = u32::try_from(results.len()).unwrap_or(u32::MAX);
+        let actions = self.handle(
+            Event::Search {
+                query: query.to_string(),
+                results: Some(n),
+            },
+            now,
+        );
+        (results, actions)
     }
 
     /// An answer in the visitor's language (falling back as the answer

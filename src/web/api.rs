@@ -84,6 +84,21 @@ impl Pathlight {
         Ok(())
     }
 
+    /// Search the help answers for what the visitor typed, in their
+    /// language: up to 10 `{ id, title, body, url?, stale }`, best first
+    /// (`stale` answers are past their review date: mark them as possibly out
+    /// of date). The search is recorded; one with no results is a step
+    /// triggers can react to (`"searches": {"noResults": true}`).
+    ///
+    /// ```js
+    /// for (const r of pl.search('return a lamp')) console.log(r.title, r.stale);
+    /// ```
+    pub fn search(&self, text: JsValue) -> Result<JsValue, JsValue> {
+        self.live("search(text)")?;
+        let text = string_arg(&text, "search(text)", 500).map_err(|e| error_to_js(&e))?;
+        Ok(self.rt.search(&text))
+    }
+
     /// Report how many results the visitor's last site search found; zero
     /// records a "search with no results" step that triggers can react to.
     ///

@@ -166,6 +166,18 @@ impl Runtime {
         self.arm_timer();
     }
 
+    /// Search the answers for the visitor and record the search.
+    pub fn search(&self, query: &str) -> JsValue {
+        let found = match self.engine.try_borrow_mut() {
+            Ok(mut e) => e.search(query, now(), 10),
+            Err(_) => return JsValue::NULL,
+        };
+        let (results, actions) = found;
+        self.perform(actions);
+        self.arm_timer();
+        to_js(&results)
+    }
+
     /// Each trigger's state now, as plain JS objects.
     pub fn explain(&self) -> JsValue {
         match self.engine.try_borrow() {

@@ -320,6 +320,9 @@ test('host calls track, identify and page(), and form submits, are recorded', as
   // Event properties are kept for conditions, with personal data scrubbed.
   assert.deepEqual(j.events[0].props, { code: 'SPRING', total: 80, email: '[email]' });
   // page() on the same address is not a second page view.
+  const found = await page.evaluate(async () => (await window.Pathlight.ready).search('card declined'));
+  assert.equal(found[0].id, 'card-declined');
+  assert.equal(found[0].stale, false);
   assert.equal(kinds.filter(([k]) => k === 'pageView').length, 1);
   assert.deepEqual(problems, []);
   await context.close();
