@@ -275,3 +275,27 @@ fn usage_errors_exit_2() {
     assert_eq!(r.code, 0);
     assert!(r.stdout.starts_with("usage: pathlight-validate"));
 }
+
+#[test]
+fn stale_answers_are_listed_for_review_without_failing_the_check() {
+    let dir = scratch("stale");
+    let doc = json!({"version": 1, "answers": [
+        {"id": "fresh", "title": "T", "body": "B"},
+        {"id": "old-sale", "title": "T", "body": "B", "reviewedAt": "2024-01-01", "reviewEveryDays": 30}
+    ]});
+    fs::write(dir.join("answers.json"), doc.to_string()).unwrap();
+    let r = run_in(&dir, &["--answers", "answers.json"]);
+    assert_eq!(r.code, 0, "stale answers are warnings: {}", r.stderr);
+    assert_eq!(
+        r.lines(),
+        [
+            "answers.json: warning: /answers/1: `old-sale` is stale: its review was due 2024-01-31 \
+             (review it, then update reviewedAt; stale answers are never shown in nudges)",
+            "1 file checked, 0 problems, 1 stale answer to review",
+        ]
+    );
+    let j = run_in(&dir, &["--answers", "--json", "answers.json"]);
+    let report: Value = serde_json::from_str(j.lines()[0]).unwrap();
+    assert_eq!(report["valid"], true);
+    assert_eq!(report["stale"][0]["path"], "/answers/1");
+}

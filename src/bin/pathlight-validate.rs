@@ -84,8 +84,10 @@ enum Command {
 
 /// The verdict on one file.
 enum Outcome {
-    /// The file was read; these are its problems (none when it is valid).
-    Checked(Vec<Problem>),
+    /// The file was read; these are its problems (none when it is valid),
+    /// and for a valid answer document, its stale answers (warnings: they
+    /// do not fail the check, but a team should review them).
+    Checked(Vec<Problem>, Vec<Problem>),
     /// The file could not be read; the reason.
     Unreadable(String),
 }
@@ -191,13 +193,15 @@ fn run(options: &Options, out: &mut Output<impl Write>) -> u8 {
     let mut checked = 0usize;
     let mut problems = 0usize;
     let mut unreadable = 0usize;
+    let mut stale = 0usize;
     for file in &options.files {
         let name = file.display().to_string();
         let outcome = check_file(file, options.kind);
         match &outcome {
-            Outcome::Checked(found) => {
+            Outcome::Checked(found, warnings) => {
                 checked += 1;
                 problems += found.len();
+                stale += warnings.len();
             }
             Outcome::Unreadable(reason) => {
                 unreadable += 1;
@@ -207,9 +211,12 @@ fn run(options: &Options, out: &mut Output<impl Write>) -> u8 {
         }
         if options.json {
             out.line(&json_report(&name, &outcome));
-        } else if let Outcome::Checked(found) = &outcome {
+        } else if let Outcome::Checked(found, warnings) = &outcome {
             for p in found {
                 out.line(&format!("{name}: {}", human_line(p)));
+            }
+            for w in warnings {
+                out.line(&format!("{name}: warning: {}", human_line(w)));
             }
         }
     }
@@ -219,6 +226,12 @@ fn run(options: &Options, out: &mut Output<impl Write>) -> u8 {
             plural(checked, "file", "files"),
             plural(problems, "problem", "problems")
         );
+        if stale > 0 {
+            summary.push_str(&format!(
+                ", {} to review",
+                plural(stale, "stale answer", "stale answers")
+            ));
+        }
         if unreadable > 0 {
             summary.push_str(&format!(
                 ", {} could not be read",
@@ -253,26 +266,34 @@ fn human_line(p: &Problem) -> String {
 /// `{"file", "valid", "problems": [{"path", "message", "hint"}]}` on one
 /// line, keys in that order, plus `"error"` for a file that could not be read.
 fn json_report(name: &str, outcome: &Outcome) -> String {
-    let (valid, error, problems): (bool, Option<&str>, &[Problem]) = match outcome {
-        Outcome::Checked(found) => (found.is_empty(), None, found),
-        Outcome::Unreadable(reason) => (false, Some(reason), &[]),
-    };
+    let (valid, error, problems, stale): (bool, Option<&str>, &[Problem], &[Problem]) =
+        match outcome {
+            Outcome::Checked(found, stale) => (found.is_empty(), None, found, stale),
+            Outcome::Unreadable(reason) => (false, Some(reason), &[], &[]),
+        };
     let mut line = format!(r#"{{"file":{},"valid":{valid}"#, json_string(name));
     if let Some(error) = error {
         line.push_str(&format!(r#","error":{}"#, json_string(error)));
     }
-    let problems: Vec<String> = problems
-        .iter()
-        .map(|p| {
-            let hint = p.hint.as_deref().map_or("null".into(), json_string);
-            format!(
-                r#"{{"path":{},"message":{},"hint":{hint}}}"#,
-                json_string(&p.path),
-                json_string(&p.message)
-            )
-        })
-        .collect();
-    line.push_str(&format!(r#","problems":[{}]}}"#, problems.join(",")));
+    let list = |items: &[Problem]| -> String {
+        let parts: Vec<String> = items
+            .iter()
+            .map(|p| {
+                let hint = p.hint.as_deref().map_or("null".into(), json_string);
+                format!(
+                    r#"{{"path":{},"message":{},"hint":{hint}}}"#,
+                    json_string(&p.path),
+                    json_string(&p.message)
+                )
+            })
+            .collect();
+        parts.join(",")
+    };
+    line.push_str(&format!(r#","problems":[{}]"#, list(problems)));
+    if !stale.is_empty() {
+        line.push_str(&format!(r#","stale":[{}]"#, list(stale)));
+    }
+    line.push('}');
     line
 }
 
@@ -307,7 +328,7 @@ fn check_file(path: &Path, kind: Kind) -> Outcome {
         return Outcome::Unreadable("is a directory".into());
     }
     if meta.len() > MAX_FILE {
-        return Outcome::Checked(vec![too_large(meta.len())]);
+        return Outcome::Checked(vec![too_large(meta.len())], Vec::new());
     }
     let file = match File::open(path) {
         Ok(f) => f,
@@ -320,9 +341,48 @@ fn check_file(path: &Path, kind: Kind) -> Outcome {
         return Outcome::Unreadable(e.to_string());
     }
     if bytes.len() as u64 > MAX_FILE {
-        return Outcome::Checked(vec![too_large(bytes.len() as u64)]);
+        return Outcome::Checked(vec![too_large(bytes.len() as u64)], Vec::new());
     }
-    Outcome::Checked(check_bytes(&bytes, kind))
+    let problems = check_bytes(&bytes, kind);
+    let stale = match kind {
+        Kind::Answers if problems.is_empty() => stale_answers(&bytes),
+        _ => Vec::new(),
+    };
+    Outcome::Checked(problems, stale)
+}
+
+/// The answers of a valid document that are past their review date now.
+fn stale_answers(bytes: &[u8]) -> Vec<Problem> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Vec::new();
+    };
+    let Ok(k) = Knowledge::from_json(text) else {
+        return Vec::new();
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
+    k.answers()
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.is_stale(now))
+        .map(|(i, a)| {
+            let due = a.due_at().map(pathlight::time::iso8601).unwrap_or_default();
+            Problem {
+                path: format!("/answers/{i}"),
+                message: format!(
+                    "`{}` is stale: its review was due {}",
+                    a.id,
+                    due.get(..10).unwrap_or("")
+                ),
+                hint: Some(
+                    "review it, then update reviewedAt; stale answers are never shown in nudges"
+                        .into(),
+                ),
+            }
+        })
+        .collect()
 }
 
 /// Every problem in a document's bytes, as the browser would see its text.
@@ -448,7 +508,7 @@ mod tests {
             hint: None,
         };
         assert_eq!(
-            json_report("dir/c\"fg.json", &Outcome::Checked(vec![p])),
+            json_report("dir/c\"fg.json", &Outcome::Checked(vec![p], vec![])),
             r#"{"file":"dir/c\"fg.json","valid":false,"problems":[{"path":"/triggers/0/id","message":"duplicate trigger id `a\"b`","hint":null}]}"#
         );
         assert_eq!(
@@ -456,7 +516,8 @@ mod tests {
             r#"{"file":"x.json","valid":false,"error":"is a directory","problems":[]}"#
         );
         let parsed: Value =
-            serde_json::from_str(&json_report("ok.json", &Outcome::Checked(vec![]))).unwrap();
+            serde_json::from_str(&json_report("ok.json", &Outcome::Checked(vec![], vec![])))
+                .unwrap();
         assert_eq!(
             parsed,
             serde_json::json!({"file": "ok.json", "valid": true, "problems": []})
