@@ -84,6 +84,8 @@ export interface InitOptions {
    * records nothing.
    */
   consent?: 'granted' | 'pending' | 'denied';
+  /** The visitor's language (e.g. `'he-IL'`), before `navigator.languages`. */
+  locale?: string;
   /** When true, a visitor whose browser sends Global Privacy Control is treated as `'denied'`. */
   respectGlobalPrivacyControl?: boolean;
 }

@@ -413,3 +413,28 @@ fn visitor_searches_rank_answers_flag_stale_ones_and_record_no_results() {
         ]
     );
 }
+
+#[test]
+fn the_page_headings_steer_which_answers_the_panel_offers() {
+    let answers = Knowledge::from_json(
+        r#"{"version": 1, "answers": [
+          {"id": "bulbs", "title": "Which bulbs fit?", "body": "E27 bulbs."},
+          {"id": "returns", "title": "Returns and refunds", "body": "30 days to send it back."},
+          {"id": "delivery", "title": "Delivery times", "body": "2 to 4 days."}
+        ]}"#,
+    )
+    .unwrap();
+    let mut e = Engine::new(Config::default(), answers, "v".into());
+    e.handle(Event::page_view("/policies", "Our policies"), T0);
+    e.handle(
+        Event::Headings(vec![
+            "Returns & refunds".into(),
+            "How to send a lamp back".into(),
+        ]),
+        T0 + 1,
+    );
+    assert_eq!(e.panel_answers()[0].id, "returns");
+    e.handle(Event::page_view("/shipping", "Shipping"), T0 + 2);
+    e.handle(Event::Headings(vec!["Delivery times".into()]), T0 + 3);
+    assert_eq!(e.panel_answers()[0].id, "delivery");
+}

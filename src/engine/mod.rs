@@ -515,6 +515,15 @@ impl Engine {
                     p.title = scrub_text(&title).into_owned();
                 }
             }
+            Event::Headings(headings) => {
+                if let Some(p) = &mut self.page {
+                    p.headings = headings
+                        .iter()
+                        .take(8)
+                        .map(|h| scrub_text(h).into_owned())
+                        .collect();
+                }
+            }
             Event::Visibility(visible) => {
                 let away = self.page.as_mut().and_then(|p| p.set_visible(visible, now));
                 if let Some(ms) = away.filter(|ms| *ms >= RETURN_AFTER) {
@@ -920,7 +929,11 @@ impl Engine {
                 .as_ref()
                 .map(|p| p.title.clone())
                 .unwrap_or_default(),
-            headings: Vec::new(),
+            headings: self
+                .page
+                .as_ref()
+                .map(|p| p.headings.clone())
+                .unwrap_or_default(),
             form_errors: recent(StepKind::FormError),
             last_search: self.state.last_search.clone(),
             events: recent(StepKind::Custom),

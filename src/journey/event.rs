@@ -17,6 +17,8 @@ pub enum Event {
     },
     /// The current page's title changed.
     Title(String),
+    /// The current page's main headings (`h1`, `h2`), for ranking answers.
+    Headings(Vec<String>),
     /// The page became visible (`true`) or hidden (`false`).
     Visibility(bool),
     /// The deepest point of the page reached so far, in percent (0 to 100).

@@ -15,6 +15,8 @@ pub struct CurrentPage {
     pub hash: String,
     /// Its title (scrubbed).
     pub title: String,
+    /// Its main headings (scrubbed), for ranking answers.
+    pub headings: Vec<String>,
     /// Where the visitor came from (scrubbed).
     pub referrer: String,
     /// When the visitor arrived.
@@ -46,6 +48,7 @@ impl CurrentPage {
             query,
             hash,
             title,
+            headings: Vec::new(),
             referrer,
             since: now,
             visible_ms: 0,

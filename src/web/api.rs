@@ -18,6 +18,7 @@ const INIT_OPTIONS: &[&str] = &[
     "answers",
     "consent",
     "respectGlobalPrivacyControl",
+    "locale",
 ];
 
 /// A running Pathlight instance. Create it with `Pathlight.init(options)`
@@ -70,8 +71,16 @@ impl Pathlight {
                 .map_err(|p| error_to_js(&Error::Answers(p)))?
         };
         let consent = consent_option(&obj)?;
+        let locale = get(&obj, "locale");
+        let locale = if locale.is_undefined() {
+            None
+        } else {
+            let l = string_arg(&locale, "Pathlight.init(options.locale)", 35)
+                .map_err(|e| error_to_js(&e))?;
+            Some(l)
+        };
         Ok(Pathlight {
-            rt: Runtime::start(config, knowledge, consent),
+            rt: Runtime::start(config, knowledge, consent, locale),
         })
     }
 

@@ -29,6 +29,29 @@ pub struct Capture {
     _on_frame: Rc<Closure<dyn FnMut(f64)>>,
 }
 
+/// The page's `h1` and `h2` texts, short, at most eight.
+pub fn headings() -> Event {
+    let mut out = Vec::new();
+    if let Some(list) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all("main h1, main h2, h1, h2").ok())
+    {
+        for i in 0..list.length() {
+            let Some(text) = list.item(i).and_then(|n| n.text_content()) else {
+                continue;
+            };
+            let text = collapse(&text, 120);
+            if !text.is_empty() && !out.contains(&text) {
+                out.push(text);
+            }
+            if out.len() == 8 {
+                break;
+            }
+        }
+    }
+    Event::Headings(out)
+}
+
 /// The page the browser shows now.
 pub fn current_page(referrer: String) -> Event {
     let window = web_sys::window();
@@ -70,6 +93,7 @@ impl Capture {
                 let referrer = last_url.replace(now_url.clone());
                 if referrer != now_url {
                     sink(current_page(referrer));
+                    sink(headings());
                 }
             }
         };

@@ -6,7 +6,7 @@
 //! Events are therefore queued and drained by one loop, and no `RefCell`
 //! borrow is held while JS code runs.
 
-use super::capture::{current_page, Capture};
+use super::capture::{current_page, headings, Capture};
 use super::convert::to_js;
 use super::listener::Listener;
 use super::storage::{Store, KEY};
@@ -56,12 +56,21 @@ pub struct Runtime {
 impl Runtime {
     /// Start: restore the stored journey, mount the widget, start capture,
     /// and record the current page.
-    pub fn start(config: Config, knowledge: Knowledge, consent: Consent) -> Rc<Runtime> {
+    pub fn start(
+        config: Config,
+        knowledge: Knowledge,
+        consent: Consent,
+        locale: Option<String>,
+    ) -> Rc<Runtime> {
         let store = Store::local();
         let now = now();
         let zones = config.zones();
         let mut engine = Engine::start(config, knowledge, random_id(), consent, now);
-        engine.set_env(super::env::read(&zones));
+        let mut env = super::env::read(&zones);
+        if let Some(l) = locale {
+            env.languages.insert(0, l);
+        }
+        engine.set_env(env);
         if consent != Consent::Denied {
             if let Some(snapshot) = store.load() {
                 engine.restore(snapshot, now);
@@ -89,6 +98,7 @@ impl Runtime {
             .map(|d| d.referrer())
             .unwrap_or_default();
         rt.dispatch(current_page(referrer));
+        rt.dispatch(headings());
         rt
     }
 
@@ -149,6 +159,7 @@ impl Runtime {
     /// Record the page the browser shows now (for routers no listener sees).
     pub fn page(&self) {
         self.dispatch(current_page(String::new()));
+        self.dispatch(headings());
     }
 
     /// Change consent; granting stores what was kept in memory.
