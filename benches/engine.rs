@@ -122,37 +122,11 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn main() {
-    // Cost per event with a full 2,000-step history.
-    let mut e = Engine::start(
+    // Cost per event with a full 2,000-step history and 10 page triggers.
+    measure(
         config(2000),
-        Knowledge::default(),
-        "v".into(),
-        Consent::Granted,
-        T0,
+        "engine.handle + next_wake, 10 page/dwell triggers",
     );
-    let mut t = T0;
-    for i in 0..2_000 {
-        t += 500;
-        e.handle(event(i), t);
-    }
-    let mut times = Vec::with_capacity(20_000);
-    for i in 0..20_000u64 {
-        t += 500;
-        let ev = event(i);
-        let start = Instant::now();
-        let actions = e.handle(ev, t);
-        let _ = e.next_wake();
-        times.push(start.elapsed().as_secs_f64() * 1e6);
-        std::hint::black_box(actions);
-    }
-    times.sort_by(|a, b| a.total_cmp(b));
-    println!(
-        "engine.handle with a {}-step history: p50 {:.2} µs, p99 {:.2} µs (20,000 events)",
-        e.journey().steps().len(),
-        percentile(&times, 0.5),
-        percentile(&times, 0.99)
-    );
-
     for n in [10, 100, 1000] {
         measure(
             many(n),

@@ -1,9 +1,12 @@
 //! The exported JS API. Each export only converts its arguments (see
 //! [`super::convert`]) and calls into the runtime.
 
-use super::convert::{document, error_to_js, get, object_arg, options, string_arg, to_js};
+use super::convert::{
+    config_from_js, document, error_to_js, get, knowledge_from_js, object_arg, options, string_arg,
+    to_js,
+};
 use super::runtime::{Runtime, TOPICS};
-use crate::config::{self, Config};
+use crate::config;
 use crate::engine::Consent;
 use crate::error::Error;
 use crate::journey::Event;
@@ -55,21 +58,8 @@ impl Pathlight {
                     .into(),
             }));
         }
-        let config = document(&config, "config")
-            .and_then(|v| {
-                Config::from_value(&v).map_err(|e| e.problems().cloned().unwrap_or_default())
-            })
-            .map_err(|p| error_to_js(&Error::Config(p)))?;
-        let answers = get(&obj, "answers");
-        let knowledge = if answers.is_undefined() {
-            Knowledge::default()
-        } else {
-            document(&answers, "answers")
-                .and_then(|v| {
-                    Knowledge::from_value(&v).map_err(|e| e.problems().cloned().unwrap_or_default())
-                })
-                .map_err(|p| error_to_js(&Error::Answers(p)))?
-        };
+        let config = config_from_js(&config)?;
+        let knowledge = knowledge_from_js(&get(&obj, "answers"))?;
         let consent = consent_option(&obj)?;
         let locale = get(&obj, "locale");
         let locale = if locale.is_undefined() {
@@ -323,18 +313,8 @@ pub fn validate_config(config: JsValue) -> JsValue {
 /// ```
 #[wasm_bindgen]
 pub fn simulate(config: JsValue, answers: JsValue, script: JsValue) -> Result<JsValue, JsValue> {
-    let config = document(&config, "config")
-        .and_then(|v| Config::from_value(&v).map_err(|e| e.problems().cloned().unwrap_or_default()))
-        .map_err(|p| error_to_js(&Error::Config(p)))?;
-    let knowledge = if answers.is_undefined() || answers.is_null() {
-        Knowledge::default()
-    } else {
-        document(&answers, "answers")
-            .and_then(|v| {
-                Knowledge::from_value(&v).map_err(|e| e.problems().cloned().unwrap_or_default())
-            })
-            .map_err(|p| error_to_js(&Error::Answers(p)))?
-    };
+    let config = config_from_js(&config)?;
+    let knowledge = knowledge_from_js(&answers)?;
     let script = document(&script, "script").map_err(|p| error_to_js(&Error::Script(p)))?;
     crate::simulate::run(&config, &knowledge, &script)
         .map(|sim| to_js(&sim))

@@ -71,6 +71,30 @@ fn one(_what: &str, message: &str) -> Problems {
     }])
 }
 
+/// A trigger config the host passed (object or JSON string), validated.
+/// Every problem is listed on the thrown error's `problems`.
+pub fn config_from_js(value: &JsValue) -> Result<crate::config::Config, JsValue> {
+    document(value, "config")
+        .and_then(|v| {
+            crate::config::Config::from_value(&v)
+                .map_err(|e| e.problems().cloned().unwrap_or_default())
+        })
+        .map_err(|p| error_to_js(&Error::Config(p)))
+}
+
+/// An answer document the host passed; `undefined` or `null` is no answers.
+pub fn knowledge_from_js(value: &JsValue) -> Result<crate::knowledge::Knowledge, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(crate::knowledge::Knowledge::default());
+    }
+    document(value, "answers")
+        .and_then(|v| {
+            crate::knowledge::Knowledge::from_value(&v)
+                .map_err(|e| e.problems().cloned().unwrap_or_default())
+        })
+        .map_err(|p| error_to_js(&Error::Answers(p)))
+}
+
 /// Read a plain options object, rejecting unknown keys by name.
 pub fn options(
     value: &JsValue,
