@@ -438,3 +438,26 @@ fn the_page_headings_steer_which_answers_the_panel_offers() {
     e.handle(Event::Headings(vec!["Delivery times".into()]), T0 + 3);
     assert_eq!(e.panel_answers()[0].id, "delivery");
 }
+
+#[test]
+fn a_team_can_keep_stale_answers_out_of_search_too() {
+    let doc = |flag: &str| {
+        Knowledge::from_json(&format!(
+            r#"{{"version": 1, {flag} "answers": [
+              {{"id": "old", "title": "Return a lamp", "body": "Old policy.", "expiresAt": "2021-01-01"}}
+            ]}}"#
+        ))
+        .unwrap()
+    };
+    let mut shown = Engine::new(Config::default(), doc(""), "v".into());
+    assert_eq!(shown.search("return lamp", T0, 5).0.len(), 1);
+    let mut hidden = Engine::new(
+        Config::default(),
+        doc(r#""staleInSearch": false,"#),
+        "v".into(),
+    );
+    assert!(hidden.search("return lamp", T0, 5).0.is_empty());
+    let err = Knowledge::from_json(r#"{"version": 1, "staleInSearch": "no", "answers": []}"#)
+        .unwrap_err();
+    assert_eq!(err.problems().unwrap().0[0].path, "/staleInSearch");
+}

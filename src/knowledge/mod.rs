@@ -350,8 +350,14 @@ impl Knowledge {
     /// assert_eq!(err.problems().unwrap().0[0].path, "/answers");
     /// ```
     pub fn from_value(value: &Value) -> Result<Knowledge, Error> {
-        let (locale, answers) = parse::document(value).map_err(Error::Answers)?;
-        Ok(Knowledge::from_answers(locale, answers))
+        let (locale, answers, stale_in_search) = parse::document(value).map_err(Error::Answers)?;
+        let mut k = Knowledge::from_answers(locale, answers);
+        if !stale_in_search {
+            let mut s = k.settings().clone();
+            s.stale_in_search = false;
+            k.set_settings(s);
+        }
+        Ok(k)
     }
 
     /// A knowledge base from answers built in code (not validated), their

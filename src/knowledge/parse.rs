@@ -7,7 +7,7 @@ use crate::time::Millis;
 use crate::validate::{Path, Problems, Reader};
 use serde_json::Value;
 
-const TOP_KEYS: &[&str] = &["$schema", "version", "locale", "answers"];
+const TOP_KEYS: &[&str] = &["$schema", "version", "locale", "staleInSearch", "answers"];
 const ANSWER_KEYS: &[&str] = &[
     "id",
     "title",
@@ -34,12 +34,23 @@ const MAX_TRANSLATIONS: usize = 50;
 const MAX_REVIEW_DAYS: u64 = 3650;
 
 /// Validate a whole document: its default locale and its answers.
-pub(super) fn document(value: &Value) -> Result<(String, Vec<Answer>), Problems> {
+/// A parsed answer document: the untranslated text's locale, the answers,
+/// and whether search may show stale answers (marked).
+pub(super) type Document = (String, Vec<Answer>, bool);
+
+pub(super) fn document(value: &Value) -> Result<Document, Problems> {
     let mut r = Reader::new();
     let root = Path::Root;
     let mut answers: Vec<Answer> = Vec::new();
     let mut locale = super::DEFAULT_LOCALE.to_string();
+    let mut stale_in_search = true;
     if let Some(top) = r.object(&root, value) {
+        if let Some(v) = top.get("staleInSearch") {
+            match v.as_bool() {
+                Some(b) => stale_in_search = b,
+                None => r.expected(&Path::Key(&root, "staleInSearch"), "true or false", v),
+            }
+        }
         r.unknown_keys(&root, top, TOP_KEYS);
         r.version(&root, top.get("version"));
         let locale_at = Path::Key(&root, "locale");
@@ -73,7 +84,7 @@ pub(super) fn document(value: &Value) -> Result<(String, Vec<Answer>), Problems>
             Some(other) => r.expected(&at, "an array of answers", other),
         }
     }
-    r.finish((locale, answers))
+    r.finish((locale, answers, stale_in_search))
 }
 
 fn answer(r: &mut Reader, at: &Path, value: &Value, locale: &str) -> Option<Answer> {
