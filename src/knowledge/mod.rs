@@ -353,7 +353,7 @@ impl Knowledge {
         let (locale, answers, stale_in_search) = parse::document(value).map_err(Error::Answers)?;
         let mut k = Knowledge::from_answers(locale, answers);
         if !stale_in_search {
-            let mut s = k.settings().clone();
+            let mut s = *k.settings();
             s.stale_in_search = false;
             k.set_settings(s);
         }
