@@ -144,6 +144,14 @@ export interface EventMap {
   nudge: Nudge;
   handoff: HandoffPayload;
   error: PathlightError;
+  /** The visitor opened an answer. */
+  answer: { id: string };
+  /** The visitor answered "Was this helpful?". */
+  feedback: { id: string; helpful: boolean };
+  /** A search was made (by the visitor or `search()`). */
+  search: { query: string; results: number };
+  /** The visitor closed a nudge. */
+  dismiss: { triggerId: string };
 }
 
 /** A running instance. */
@@ -152,7 +160,13 @@ export interface PathlightInstance {
   track(name: string, props?: Record<string, unknown>): void;
   /** Attach attributes to the visitor. */
   identify(attributes: Record<string, unknown>): void;
-  /** Search the help answers (best first, stale ones flagged); the search is recorded. */
+  /** Open the help panel. */
+  open(): void;
+  /** Close the widget (not a dismissal). */
+  close(): void;
+  /** Open the panel on one answer; throws for an unknown id. */
+  showAnswer(id: string): void;
+  /** Search the help answers and show them in the panel (best first, stale ones flagged); the search is recorded. */
   search(text: string): { id: string; title: string; body: string; url?: string; stale: boolean }[];
   /** Report how many results the last site search found (0 records a search with no results). */
   searchResults(count: number): void;

@@ -859,18 +859,7 @@ impl Engine {
         now: Millis,
         k: usize,
     ) -> (Vec<SearchResult>, Vec<Action>) {
-        let locale = self.env.languages.first().cloned().unwrap_or_default();
-        let hits = self.knowledge.search(query, &locale, now, k);
-        let results: Vec<SearchResult> = hits
-            .iter()
-            .filter_map(|h| {
-                let a = self.knowledge.get(&h.id)?;
-                Some(SearchResult {
-                    answer: self.localize(a),
-                    stale: h.stale,
-                })
-            })
-            .collect();
+        let results = self.find(query, now, k);
         let n = u32::try_from(results.len()).unwrap_or(u32::MAX);
         let actions = self.handle(
             Event::Search {
@@ -880,6 +869,27 @@ impl Engine {
             now,
         );
         (results, actions)
+    }
+
+    /// Search without recording it: results as the visitor types.
+    pub fn find(&self, query: &str, now: Millis, k: usize) -> Vec<SearchResult> {
+        let locale = self.env.languages.first().cloned().unwrap_or_default();
+        self.knowledge
+            .search(query, &locale, now, k)
+            .iter()
+            .filter_map(|h| {
+                let a = self.knowledge.get(&h.id)?;
+                Some(SearchResult {
+                    answer: self.localize(a),
+                    stale: h.stale,
+                })
+            })
+            .collect()
+    }
+
+    /// An answer by id, in the visitor's language (for `showAnswer(id)`).
+    pub fn answer(&self, id: &str) -> Option<NudgeAnswer> {
+        self.knowledge.get(id).map(|a| self.localize(a))
     }
 
     /// An answer in the visitor's language (falling back as the answer

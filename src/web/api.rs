@@ -98,6 +98,39 @@ impl Pathlight {
         Ok(self.rt.search(&text))
     }
 
+    /// Open the help panel, as if the visitor pressed the launcher.
+    pub fn open(&self) -> Result<(), JsValue> {
+        self.live("open()")?;
+        self.rt.open();
+        Ok(())
+    }
+
+    /// Close the widget. Not a visitor's dismissal: triggers are unaffected.
+    pub fn close(&self) -> Result<(), JsValue> {
+        self.live("close()")?;
+        self.rt.close();
+        Ok(())
+    }
+
+    /// Open the panel on one answer, e.g. from a "Help" link in the page.
+    ///
+    /// ```js
+    /// document.querySelector('#why-declined').onclick = () => pl.showAnswer('card-declined');
+    /// ```
+    #[wasm_bindgen(js_name = showAnswer)]
+    pub fn show_answer(&self, id: JsValue) -> Result<(), JsValue> {
+        self.live("showAnswer(id)")?;
+        let id = string_arg(&id, "showAnswer(id)", 64).map_err(|e| error_to_js(&e))?;
+        if self.rt.show_answer(&id) {
+            Ok(())
+        } else {
+            Err(error_to_js(&Error::Argument {
+                call: "showAnswer(id)",
+                message: format!("there is no answer with id `{id}`"),
+            }))
+        }
+    }
+
     /// Report how many results the visitor's last site search found; zero
     /// records a "search with no results" step that triggers can react to.
     ///

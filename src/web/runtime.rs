@@ -24,7 +24,9 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 
 /// Events a host can listen to with `on(name, fn)`.
-pub const TOPICS: &[&str] = &["nudge", "handoff", "error"];
+pub const TOPICS: &[&str] = &[
+    "nudge", "handoff", "error", "answer", "feedback", "search", "dismiss",
+];
 
 /// Writes to storage are batched: at most one per this many milliseconds
 /// (and at once when the page is hidden or unloaded).
@@ -177,7 +179,8 @@ impl Runtime {
         self.arm_timer();
     }
 
-    /// Search the answers for the visitor and record the search.
+    /// Search the answers for the visitor, show the results in the panel,
+    /// and record the search.
     pub fn search(&self, query: &str) -> JsValue {
         let found = match self.engine.try_borrow_mut() {
             Ok(mut e) => e.search(query, now(), 10),
@@ -186,7 +189,43 @@ impl Runtime {
         let (results, actions) = found;
         self.perform(actions);
         self.arm_timer();
+        if let Some(w) = self.widget.borrow().as_ref() {
+            w.show_results(query, &results);
+        }
+        let n = results.len();
+        self.emit(
+            "search",
+            &to_js(&serde_json::json!({ "query": query, "results": n })),
+        );
         to_js(&results)
+    }
+
+    /// Open the help panel (host `open()`).
+    pub fn open(&self) {
+        self.ui(UiEvent::Open);
+    }
+
+    /// Close the widget (host `close()`); not a visitor's dismissal.
+    pub fn close(&self) {
+        if let Some(w) = self.widget.borrow().as_ref() {
+            w.close(false);
+        }
+    }
+
+    /// Open the panel on one answer (host `showAnswer(id)`). False when
+    /// there is no answer with that id.
+    pub fn show_answer(&self, id: &str) -> bool {
+        let answer = match self.engine.try_borrow() {
+            Ok(e) => e.answer(id),
+            Err(_) => None,
+        };
+        let Some(answer) = answer else { return false };
+        if let Some(w) = self.widget.borrow().as_ref() {
+            w.show_only(&answer);
+        }
+        self.dispatch(Event::AnswerOpened(answer.id.clone()));
+        self.emit("answer", &to_js(&serde_json::json!({ "id": answer.id })));
+        true
     }
 
     /// Each trigger's state now, as plain JS objects.
@@ -358,12 +397,18 @@ impl Runtime {
                 }
             }
             UiEvent::Close => {
-                let was_open = self.widget.borrow().as_ref().is_some_and(|w| w.is_open());
+                let nudge = self.widget.borrow().as_ref().and_then(|w| w.nudge_shown());
                 if let Some(w) = self.widget.borrow().as_ref() {
                     w.close(true);
                 }
-                if was_open {
+                // Closing a nudge dismisses its trigger; closing the panel
+                // the visitor opened does not.
+                if let Some(trigger) = nudge {
                     self.dispatch(Event::NudgeDismissed);
+                    self.emit(
+                        "dismiss",
+                        &to_js(&serde_json::json!({ "triggerId": trigger })),
+                    );
                 }
             }
             UiEvent::OpenAnswer(id) => {
@@ -373,7 +418,50 @@ impl Runtime {
                     .as_ref()
                     .is_some_and(|w| w.show_answer(&id));
                 if shown {
-                    self.dispatch(Event::AnswerOpened(id));
+                    self.dispatch(Event::AnswerOpened(id.clone()));
+                    self.emit("answer", &to_js(&serde_json::json!({ "id": id })));
+                }
+            }
+            UiEvent::Query(q) => {
+                let results = match self.engine.try_borrow() {
+                    Ok(e) if !q.trim().is_empty() => e.find(&q, now(), 10),
+                    Ok(e) => {
+                        let answers = e.panel_answers();
+                        drop(e);
+                        if let Some(w) = self.widget.borrow().as_ref() {
+                            w.open_panel_keep_focus(&answers);
+                        }
+                        return;
+                    }
+                    Err(_) => return,
+                };
+                if let Some(w) = self.widget.borrow().as_ref() {
+                    w.show_results(&q, &results);
+                }
+            }
+            UiEvent::Search(q) => {
+                if !q.trim().is_empty() {
+                    let _ = self.search(&q);
+                }
+            }
+            UiEvent::Rate(helpful) => {
+                let id = self
+                    .widget
+                    .borrow()
+                    .as_ref()
+                    .and_then(|w| w.current_answer());
+                if let Some(id) = id {
+                    self.dispatch(Event::AnswerRated {
+                        id: id.clone(),
+                        helpful,
+                    });
+                    if let Some(w) = self.widget.borrow().as_ref() {
+                        w.show_thanks();
+                    }
+                    self.emit(
+                        "feedback",
+                        &to_js(&serde_json::json!({ "id": id, "helpful": helpful })),
+                    );
                 }
             }
             UiEvent::Back => {

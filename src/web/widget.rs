@@ -3,7 +3,7 @@
 //! text; nothing from config or answers becomes HTML.
 
 use super::listener::Listener;
-use crate::engine::{Nudge, NudgeAnswer};
+use crate::engine::{Nudge, NudgeAnswer, SearchResult};
 use crate::links::is_safe_link;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -28,6 +28,12 @@ pub enum UiEvent {
     Talk,
     /// Sent the handoff form with this text.
     Send(String),
+    /// Typed in the search box (results as they type).
+    Query(String),
+    /// Submitted the search box.
+    Search(String),
+    /// Answered "Was this helpful?" for the answer shown.
+    Rate(bool),
 }
 
 /// Which view of the card is showing.
@@ -44,7 +50,11 @@ struct Parts {
     heading: Element,
     status: Element,
     message: Element,
+    search: HtmlElement,
+    empty: HtmlElement,
     list: Element,
+    feedback: HtmlElement,
+    thanks: HtmlElement,
     answer_title: Element,
     answer_body: Element,
     answer_more: HtmlElement,
@@ -59,6 +69,9 @@ pub struct Widget {
     host: Element,
     parts: Parts,
     answers: RefCell<Vec<NudgeAnswer>>,
+    current: RefCell<Option<String>>,
+    /// The trigger whose nudge the card shows, while it shows one.
+    nudge: RefCell<Option<String>>,
     _listeners: Vec<Listener>,
 }
 
@@ -117,7 +130,20 @@ impl Widget {
         close.set_attribute("aria-label", "Close help")?;
 
         let list_view = el(doc, &card, "div", "view")?;
+        let search_form = el(doc, &list_view, "form", "search")?;
+        search_form.set_attribute("role", "search")?;
+        let search_label = el(doc, &search_form, "label", "sr-only")?;
+        search_label.set_attribute("for", "pl-search")?;
+        search_label.set_text_content(Some("Search answers"));
+        let search = el(doc, &search_form, "input", "")?;
+        search.set_id("pl-search");
+        search.set_attribute("type", "search")?;
+        search.set_attribute("placeholder", "Search answers")?;
+        search.set_attribute("autocomplete", "off")?;
+        search.set_attribute("maxlength", "200")?;
         let message = el(doc, &list_view, "p", "msg")?;
+        let empty = el(doc, &list_view, "p", "empty")?;
+        empty.set_attribute("role", "status")?;
         let list = el(doc, &list_view, "ul", "answers")?;
 
         let answer_view = el(doc, &card, "div", "view")?;
@@ -128,6 +154,17 @@ impl Widget {
         answer_more.set_attribute("rel", "noopener noreferrer")?;
         answer_more.set_attribute("target", "_blank")?;
         answer_more.set_text_content(Some("Read more"));
+        let feedback = el(doc, &answer_view, "div", "feedback")?;
+        feedback.set_attribute("role", "group")?;
+        feedback.set_attribute("aria-labelledby", "pl-helpful")?;
+        let helpful = el(doc, &feedback, "p", "")?;
+        helpful.set_id("pl-helpful");
+        helpful.set_text_content(Some("Was this helpful?"));
+        button(doc, &feedback, "chip", "yes", "Yes")?;
+        button(doc, &feedback, "chip", "no", "No")?;
+        let thanks = el(doc, &answer_view, "p", "thanks")?;
+        thanks.set_attribute("role", "status")?;
+        thanks.set_text_content(Some("Thanks for your feedback."));
 
         let form = el(doc, &card, "form", "view")?;
         let label = el(doc, &form, "label", "")?;
@@ -156,7 +193,11 @@ impl Widget {
             heading,
             status,
             message,
+            search: html(search)?,
+            empty: html(empty)?,
             list,
+            feedback: html(feedback)?,
+            thanks: html(thanks)?,
             answer_title,
             answer_body,
             answer_more: html(answer_more)?,
@@ -172,12 +213,23 @@ impl Widget {
         };
         parts.card.set_hidden(true);
 
-        let listeners = listen(&shell, &form, &parts.textarea, on);
+        parts.empty.set_hidden(true);
+        parts.thanks.set_hidden(true);
+        let listeners = listen(
+            &shell,
+            &form,
+            &parts.textarea,
+            &search_form,
+            &parts.search,
+            on,
+        );
         body.append_child(&host)?;
         Ok(Widget {
             host,
             parts,
             answers: RefCell::new(Vec::new()),
+            current: RefCell::new(None),
+            nudge: RefCell::new(None),
             _listeners: listeners,
         })
     }
@@ -195,12 +247,83 @@ impl Widget {
     /// Show a proactive nudge; announced politely, focus stays where it is.
     pub fn show_nudge(&self, nudge: &Nudge) {
         self.fill("Need a hand?", &nudge.message, &nudge.answers);
+        *self.nudge.borrow_mut() = Some(nudge.trigger_id.clone());
         self.parts.status.set_text_content(Some(&nudge.message));
     }
 
-    /// Open the panel the visitor asked for, listing `answers`.
+    /// Open the panel the visitor asked for, listing `answers`, with the
+    /// search box ready (the visitor asked, so focus goes there).
     pub fn open_panel(&self, answers: &[NudgeAnswer]) {
+        self.open_panel_keep_focus(answers);
+        let _ = self.parts.search.focus();
+    }
+
+    /// The panel's default list, leaving focus where it is.
+    pub fn open_panel_keep_focus(&self, answers: &[NudgeAnswer]) {
         self.fill("How can we help?", "Answers for this page:", answers);
+        self.nudge.borrow_mut().take();
+    }
+
+    /// The trigger whose nudge is showing, if the card shows one.
+    pub fn nudge_shown(&self) -> Option<String> {
+        if self.is_open() {
+            self.nudge.borrow().clone()
+        } else {
+            None
+        }
+    }
+
+    /// Show search results for `query` in the panel; stale ones are marked.
+    pub fn show_results(&self, query: &str, results: &[SearchResult]) {
+        let p = &self.parts;
+        self.nudge.borrow_mut().take();
+        self.set_open(true);
+        self.set_view(View::List);
+        p.heading.set_text_content(Some("How can we help?"));
+        p.message.set_text_content(None);
+        p.list.set_text_content(None);
+        if let Some(input) = p.search.dyn_ref::<web_sys::HtmlInputElement>() {
+            if input.value() != query {
+                input.set_value(query);
+            }
+        }
+        if let Some(doc) = self.host.owner_document() {
+            for r in results {
+                if let Ok(b) = list_item(&doc, &p.list, &r.answer) {
+                    if r.stale {
+                        if let Ok(badge) = el(&doc, &b, "span", "badge") {
+                            badge.set_text_content(Some("possibly out of date"));
+                        }
+                    }
+                }
+            }
+        }
+        let empty = results.is_empty() && !query.trim().is_empty();
+        p.empty.set_hidden(!empty);
+        if empty {
+            let mut text = String::from("No answers found for \u{201c}");
+            text.push_str(query.trim());
+            text.push_str("\u{201d}. Try other words, or talk to a person.");
+            p.empty.set_text_content(Some(&text));
+        }
+        *self.answers.borrow_mut() = results.iter().map(|r| r.answer.clone()).collect();
+    }
+
+    /// Show one answer on its own (host `showAnswer(id)`).
+    pub fn show_only(&self, answer: &NudgeAnswer) {
+        self.fill("How can we help?", "", std::slice::from_ref(answer));
+        self.show_answer(&answer.id);
+    }
+
+    /// The answer being shown, if any.
+    pub fn current_answer(&self) -> Option<String> {
+        self.current.borrow().clone()
+    }
+
+    /// Thank the visitor for rating the answer.
+    pub fn show_thanks(&self) {
+        self.parts.feedback.set_hidden(true);
+        self.parts.thanks.set_hidden(false);
     }
 
     fn fill(&self, heading: &str, message: &str, answers: &[NudgeAnswer]) {
@@ -208,6 +331,7 @@ impl Widget {
         p.heading.set_text_content(Some(heading));
         p.message.set_text_content(Some(message));
         p.list.set_text_content(None);
+        p.empty.set_hidden(true);
         if let Some(doc) = self.host.owner_document() {
             for a in answers {
                 let _ = list_item(&doc, &p.list, a);
@@ -249,6 +373,9 @@ impl Widget {
             }
             _ => p.answer_more.set_hidden(true),
         }
+        p.feedback.set_hidden(false);
+        p.thanks.set_hidden(true);
+        *self.current.borrow_mut() = Some(a.id.clone());
         self.set_view(View::Answer);
         true
     }
@@ -309,17 +436,19 @@ fn style(doc: &Document, root: &ShadowRoot) -> Result<(), JsValue> {
     Ok(())
 }
 
-fn list_item(doc: &Document, list: &Element, a: &NudgeAnswer) -> Result<(), JsValue> {
+fn list_item(doc: &Document, list: &Element, a: &NudgeAnswer) -> Result<Element, JsValue> {
     let li = el(doc, list, "li", "")?;
     let b = button(doc, &li, "", "answer", &a.title)?;
     b.set_attribute("data-id", &a.id)?;
-    Ok(())
+    Ok(b)
 }
 
 fn listen(
     shell: &Element,
     form: &Element,
     textarea: &HtmlElement,
+    search_form: &Element,
+    search: &HtmlElement,
     on: Rc<dyn Fn(UiEvent)>,
 ) -> Vec<Listener> {
     let click_on = on.clone();
@@ -339,6 +468,8 @@ fn listen(
             "answer" => UiEvent::OpenAnswer(b.get_attribute("data-id").unwrap_or_default()),
             "back" => UiEvent::Back,
             "talk" => UiEvent::Talk,
+            "yes" => UiEvent::Rate(true),
+            "no" => UiEvent::Rate(false),
             _ => return,
         };
         click_on(event);
@@ -352,13 +483,28 @@ fn listen(
         }
     });
     let area = textarea.clone();
+    let send_on = on.clone();
     let submit = Listener::new(form, "submit", move |ev| {
         ev.prevent_default();
         let text = area
             .dyn_ref::<web_sys::HtmlTextAreaElement>()
             .map(|t| t.value())
             .unwrap_or_default();
-        on(UiEvent::Send(text));
+        send_on(UiEvent::Send(text));
     });
-    vec![click, keys, submit]
+    let value = |e: &HtmlElement| {
+        e.dyn_ref::<web_sys::HtmlInputElement>()
+            .map(|i| i.value())
+            .unwrap_or_default()
+    };
+    let (typed_on, typed_box) = (on.clone(), search.clone());
+    let typing = Listener::new(search, "input", move |_| {
+        typed_on(UiEvent::Query(value(&typed_box)))
+    });
+    let (sent_on, sent_box) = (on.clone(), search.clone());
+    let searched = Listener::new(search_form, "submit", move |ev| {
+        ev.prevent_default();
+        sent_on(UiEvent::Search(value(&sent_box)));
+    });
+    vec![click, keys, submit, typing, searched]
 }
