@@ -210,7 +210,7 @@ fn a_throwing_handler_is_reported_not_rethrown() {
         .dyn_into()
         .unwrap();
     talk.click();
-    let form = shadow().query_selector("form").unwrap().unwrap();
+    let form = shadow().query_selector("form.view").unwrap().unwrap();
     let submit = web_sys::Event::new("submit").unwrap();
     form.dispatch_event(&submit).unwrap();
     let messages: Vec<String> = errors
