@@ -35,11 +35,13 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod handoff;
+pub mod i18n;
 pub mod journey;
 pub mod knowledge;
 pub mod links;
 pub mod rules;
 pub mod simulate;
+pub mod theme;
 pub mod time;
 pub mod validate;
 

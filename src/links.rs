@@ -13,8 +13,12 @@
 /// ```
 pub fn is_safe_link(url: &str) -> bool {
     let u = url.trim_start();
-    let has =
-        |prefix: &str| u.len() >= prefix.len() && u[..prefix.len()].eq_ignore_ascii_case(prefix);
+    // Compare bytes: slicing the str could cut a multi-byte character.
+    let has = |prefix: &str| {
+        u.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
     ["https://", "http://", "mailto:", "tel:"]
         .iter()
         .any(|p| has(p))
@@ -41,6 +45,9 @@ mod tests {
             ("help", false),
             ("", false),
             ("ftp://a.example", false),
+            ("https:/é", false),
+            ("ééé", false),
+            ("tel:", true),
         ];
         for (url, want) in cases {
             assert_eq!(is_safe_link(url), want, "{url}");

@@ -137,6 +137,11 @@ impl Reader {
         });
     }
 
+    /// Record a problem found by another checker.
+    pub fn push(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
     /// Record a problem at an already rendered JSON Pointer.
     pub fn problem_at_hint(&mut self, path: String, message: impl Into<String>, hint: String) {
         self.problems.push(Problem {

@@ -205,8 +205,16 @@ fn a_directory_is_not_a_file() {
 
 #[test]
 fn answer_documents_are_checked_with_answers() {
+    // The demo keeps one deliberately stale answer: a warning, not a failure.
     let r = run(&["--answers", "www/pathlight/answers.json"]);
-    assert_eq!(r.lines(), ["1 file checked, 0 problems"]);
+    assert_eq!(r.lines().len(), 2, "{}", r.stdout);
+    assert!(r.lines()[0].starts_with(
+        "www/pathlight/answers.json: warning: /answers/7: `summer-sale-returns` is stale"
+    ));
+    assert_eq!(
+        r.lines()[1],
+        "1 file checked, 0 problems, 1 stale answer to review"
+    );
     assert_eq!(r.code, 0);
 
     // An answer document is not a config, and a config is not answers.

@@ -99,7 +99,10 @@ fn a_due_trigger_shows_the_nudge_with_its_answers_as_text() {
     let card = root.query_selector(".card").unwrap().unwrap();
     assert!(!card.has_attribute("hidden"), "the nudge is visible");
     assert_eq!(text(&root, ".msg"), "Can we help?");
-    assert_eq!(text(&root, "[role=status]"), "Can we help?");
+    assert_eq!(
+        text(&root, ".sr-only[role=status]"),
+        "Help suggestion: Can we help?"
+    );
     let titles: Vec<String> = {
         let list = root.query_selector_all(".answers button").unwrap();
         (0..list.length())
@@ -288,5 +291,46 @@ fn corrupted_stored_state_is_discarded() {
         version.as_f64(),
         Some(2.0),
         "a fresh, valid snapshot replaced the corrupted one"
+    );
+}
+
+#[wasm_bindgen_test]
+fn hebrew_visitors_get_hebrew_text_right_to_left_with_the_teams_overrides() {
+    fresh();
+    let opts = js_sys::JSON::parse(&format!(
+        r#"{{"locale": "he-IL", "answers": {ANSWERS}, "config": {{"version": 1, "triggers": [],
+            "strings": {{"he": {{"launcher": "שאלות?"}}}}}}}}"#
+    ))
+    .unwrap();
+    let pl = Pathlight::new(opts).unwrap();
+    let root = shadow();
+    let shell = root.query_selector(".pl").unwrap().unwrap();
+    assert_eq!(shell.get_attribute("dir").as_deref(), Some("rtl"));
+    assert_eq!(shell.get_attribute("lang").as_deref(), Some("he"));
+    assert_eq!(
+        text(&root, "button.launcher"),
+        "שאלות?",
+        "the team's override"
+    );
+    assert_eq!(
+        text(&root, "[data-action=talk]"),
+        pathlight::i18n::for_locales(&["he"]).1.talk_to_person,
+        "built-in Hebrew for the rest"
+    );
+    pl.destroy();
+    let bad = js_sys::JSON::parse(
+        r#"{"config": {"version": 1, "triggers": [], "strings": {"he": {"lancher": "x"}}}}"#,
+    )
+    .unwrap();
+    let err = Pathlight::new(bad).err().unwrap();
+    let msg = err
+        .dyn_into::<js_sys::Error>()
+        .unwrap()
+        .message()
+        .as_string()
+        .unwrap();
+    assert!(
+        msg.contains("/strings/he/lancher: unknown key `lancher` (did you mean `launcher`?)"),
+        "{msg}"
     );
 }

@@ -25,6 +25,9 @@ pub struct Config {
     pub journey: JourneyConfig,
     /// Least time between any two nudges (`delivery.quietSeconds`).
     pub quiet: Millis,
+    /// Overrides of the widget's built-in strings, per language
+    /// (`"strings": {"he": {"launcher": "עזרה"}}`), validated.
+    pub strings: Option<Value>,
 }
 
 /// The `journey` section: how much is kept and when a session ends.
@@ -57,7 +60,9 @@ impl Default for JourneyConfig {
     }
 }
 
-const TOP_KEYS: &[&str] = &["$schema", "version", "triggers", "journey", "delivery"];
+const TOP_KEYS: &[&str] = &[
+    "$schema", "version", "triggers", "journey", "delivery", "strings",
+];
 /// The default quiet period between two nudges.
 pub const DEFAULT_QUIET: Millis = 60_000;
 const JOURNEY_KEYS: &[&str] = &[
@@ -161,6 +166,15 @@ fn parse(value: &Value) -> Result<Config, Problems> {
                 duplicate_ids(&mut r, &at, items);
             }
             Some(other) => r.expected(&at, "an array of triggers", other),
+        }
+        if let Some(v) = top.get("strings") {
+            let problems = crate::i18n::check_strings(v, &Path::Key(&root, "strings"));
+            if problems.is_empty() {
+                config.strings = Some(v.clone());
+            }
+            for p in problems.0 {
+                r.push(p);
+            }
         }
         if let Some(v) = top.get("delivery") {
             let at = Path::Key(&root, "delivery");

@@ -67,11 +67,13 @@ impl Runtime {
         let store = Store::local();
         let now = now();
         let zones = config.zones();
-        let mut engine = Engine::start(config, knowledge, random_id(), consent, now);
         let mut env = super::env::read(&zones);
         if let Some(l) = locale {
             env.languages.insert(0, l);
         }
+        let languages: Vec<&str> = env.languages.iter().map(String::as_str).collect();
+        let (ui_locale, strings) = crate::i18n::localize(&languages, config.strings.as_ref());
+        let mut engine = Engine::start(config, knowledge, random_id(), consent, now);
         engine.set_env(env);
         if consent != Consent::Denied {
             if let Some(snapshot) = store.load() {
@@ -93,7 +95,7 @@ impl Runtime {
             store,
             storage_failed: Cell::new(false),
         });
-        rt.mount_widget();
+        rt.mount_widget(strings, ui_locale);
         rt.start_capture();
         let referrer = web_sys::window()
             .and_then(|w| w.document())
@@ -104,7 +106,7 @@ impl Runtime {
         rt
     }
 
-    fn mount_widget(&self) {
+    fn mount_widget(&self, strings: crate::i18n::Strings, locale: &str) {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
@@ -114,7 +116,7 @@ impl Runtime {
                 rt.ui(ev);
             }
         });
-        match Widget::mount(&doc, on) {
+        match Widget::mount(&doc, on, strings, locale) {
             Ok(w) => *self.widget.borrow_mut() = Some(w),
             Err(e) => self.report("the widget could not be shown", &e),
         }
@@ -333,11 +335,6 @@ impl Runtime {
                 }
                 Action::Handoff(payload) => {
                     let delivered = self.emit("handoff", &to_js(&payload));
-                    let text = if delivered {
-                        "Thanks! A person from our team has your question and the pages you viewed, so you won't have to repeat yourself."
-                    } else {
-                        "Sorry, we couldn't reach a person just now. Your question is saved; please try again in a moment."
-                    };
                     if !delivered {
                         self.report(
                             "no handoff handler accepted the handoff",
@@ -345,7 +342,7 @@ impl Runtime {
                         );
                     }
                     if let Some(w) = self.widget.borrow().as_ref() {
-                        w.show_outcome(text);
+                        w.show_handoff(delivered);
                     }
                 }
                 Action::Persist => self.schedule_save(),

@@ -4,6 +4,7 @@
 
 use super::listener::Listener;
 use crate::engine::{Nudge, NudgeAnswer, SearchResult};
+use crate::i18n::{is_rtl, Strings};
 use crate::links::is_safe_link;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -68,6 +69,7 @@ struct Parts {
 pub struct Widget {
     host: Element,
     parts: Parts,
+    strings: Strings,
     answers: RefCell<Vec<NudgeAnswer>>,
     current: RefCell<Option<String>>,
     /// The trigger whose nudge the card shows, while it shows one.
@@ -104,7 +106,14 @@ fn button(
 
 impl Widget {
     /// Build the widget at the end of `<body>`; `on` hears what the visitor does.
-    pub fn mount(doc: &Document, on: Rc<dyn Fn(UiEvent)>) -> Result<Widget, JsValue> {
+    /// Its text is `strings` (in `locale`); right-to-left locales get a
+    /// mirrored layout.
+    pub fn mount(
+        doc: &Document,
+        on: Rc<dyn Fn(UiEvent)>,
+        strings: Strings,
+        locale: &str,
+    ) -> Result<Widget, JsValue> {
         let body = doc
             .body()
             .ok_or_else(|| JsValue::from_str("the page has no <body>"))?;
@@ -113,6 +122,8 @@ impl Widget {
         style(doc, &root)?;
         let shell = doc.create_element("div")?;
         shell.set_class_name("pl");
+        shell.set_attribute("lang", locale)?;
+        shell.set_attribute("dir", if is_rtl(locale) { "rtl" } else { "ltr" })?;
         root.append_child(&shell)?;
 
         let status = el(doc, &shell, "div", "sr-only")?;
@@ -127,18 +138,18 @@ impl Widget {
         let heading = el(doc, &head, "h2", "")?;
         heading.set_id("pl-heading");
         let close = button(doc, &head, "icon", "close", "×")?;
-        close.set_attribute("aria-label", "Close help")?;
+        close.set_attribute("aria-label", &strings.close)?;
 
         let list_view = el(doc, &card, "div", "view")?;
         let search_form = el(doc, &list_view, "form", "search")?;
         search_form.set_attribute("role", "search")?;
         let search_label = el(doc, &search_form, "label", "sr-only")?;
         search_label.set_attribute("for", "pl-search")?;
-        search_label.set_text_content(Some("Search answers"));
+        search_label.set_text_content(Some(&strings.search_label));
         let search = el(doc, &search_form, "input", "")?;
         search.set_id("pl-search");
         search.set_attribute("type", "search")?;
-        search.set_attribute("placeholder", "Search answers")?;
+        search.set_attribute("placeholder", &strings.search_placeholder)?;
         search.set_attribute("autocomplete", "off")?;
         search.set_attribute("maxlength", "200")?;
         let message = el(doc, &list_view, "p", "msg")?;
@@ -147,44 +158,44 @@ impl Widget {
         let list = el(doc, &list_view, "ul", "answers")?;
 
         let answer_view = el(doc, &card, "div", "view")?;
-        button(doc, &answer_view, "link", "back", "← All answers")?;
+        button(doc, &answer_view, "link back", "back", &strings.all_answers)?;
         let answer_title = el(doc, &answer_view, "h3", "")?;
         let answer_body = el(doc, &answer_view, "div", "body")?;
         let answer_more = el(doc, &answer_view, "a", "")?;
         answer_more.set_attribute("rel", "noopener noreferrer")?;
         answer_more.set_attribute("target", "_blank")?;
-        answer_more.set_text_content(Some("Read more"));
+        answer_more.set_text_content(Some(&strings.read_more));
         let feedback = el(doc, &answer_view, "div", "feedback")?;
         feedback.set_attribute("role", "group")?;
         feedback.set_attribute("aria-labelledby", "pl-helpful")?;
         let helpful = el(doc, &feedback, "p", "")?;
         helpful.set_id("pl-helpful");
-        helpful.set_text_content(Some("Was this helpful?"));
-        button(doc, &feedback, "chip", "yes", "Yes")?;
-        button(doc, &feedback, "chip", "no", "No")?;
+        helpful.set_text_content(Some(&strings.helpful));
+        button(doc, &feedback, "chip", "yes", &strings.yes)?;
+        button(doc, &feedback, "chip", "no", &strings.no)?;
         let thanks = el(doc, &answer_view, "p", "thanks")?;
         thanks.set_attribute("role", "status")?;
-        thanks.set_text_content(Some("Thanks for your feedback."));
+        thanks.set_text_content(Some(&strings.feedback_thanks));
 
         let form = el(doc, &card, "form", "view")?;
         let label = el(doc, &form, "label", "")?;
         label.set_attribute("for", "pl-message")?;
-        label.set_text_content(Some("What can we help you with?"));
+        label.set_text_content(Some(&strings.handoff_label));
         let textarea = el(doc, &form, "textarea", "")?;
         textarea.set_id("pl-message");
         textarea.set_attribute("rows", "3")?;
         textarea.set_attribute("maxlength", "2000")?;
         let send = el(doc, &form, "button", "primary")?;
         send.set_attribute("type", "submit")?;
-        send.set_text_content(Some("Send to a person"));
+        send.set_text_content(Some(&strings.handoff_send));
 
         let done_view = el(doc, &card, "div", "view")?;
         let done = el(doc, &done_view, "p", "")?;
 
         let foot = el(doc, &card, "div", "foot")?;
-        button(doc, &foot, "secondary", "talk", "Talk to a person")?;
+        button(doc, &foot, "secondary", "talk", &strings.talk_to_person)?;
 
-        let launcher = button(doc, &shell, "launcher", "toggle", "Help")?;
+        let launcher = button(doc, &shell, "launcher", "toggle", &strings.launcher)?;
         launcher.set_attribute("aria-expanded", "false")?;
         launcher.set_attribute("aria-controls", "pl-card")?;
 
@@ -227,6 +238,7 @@ impl Widget {
         Ok(Widget {
             host,
             parts,
+            strings,
             answers: RefCell::new(Vec::new()),
             current: RefCell::new(None),
             nudge: RefCell::new(None),
@@ -246,9 +258,15 @@ impl Widget {
 
     /// Show a proactive nudge; announced politely, focus stays where it is.
     pub fn show_nudge(&self, nudge: &Nudge) {
-        self.fill("Need a hand?", &nudge.message, &nudge.answers);
+        let s = &self.strings;
+        self.fill(&s.nudge_heading, &nudge.message, &nudge.answers);
         *self.nudge.borrow_mut() = Some(nudge.trigger_id.clone());
-        self.parts.status.set_text_content(Some(&nudge.message));
+        let mut announce =
+            String::with_capacity(s.nudge_announcement.len() + nudge.message.len() + 1);
+        announce.push_str(&s.nudge_announcement);
+        announce.push(' ');
+        announce.push_str(&nudge.message);
+        self.parts.status.set_text_content(Some(&announce));
     }
 
     /// Open the panel the visitor asked for, listing `answers`, with the
@@ -260,7 +278,8 @@ impl Widget {
 
     /// The panel's default list, leaving focus where it is.
     pub fn open_panel_keep_focus(&self, answers: &[NudgeAnswer]) {
-        self.fill("How can we help?", "Answers for this page:", answers);
+        let s = &self.strings;
+        self.fill(&s.panel_heading, &s.page_answers, answers);
         self.nudge.borrow_mut().take();
     }
 
@@ -279,7 +298,8 @@ impl Widget {
         self.nudge.borrow_mut().take();
         self.set_open(true);
         self.set_view(View::List);
-        p.heading.set_text_content(Some("How can we help?"));
+        p.heading
+            .set_text_content(Some(&self.strings.panel_heading));
         p.message.set_text_content(None);
         p.list.set_text_content(None);
         if let Some(input) = p.search.dyn_ref::<web_sys::HtmlInputElement>() {
@@ -292,7 +312,7 @@ impl Widget {
                 if let Ok(b) = list_item(&doc, &p.list, &r.answer) {
                     if r.stale {
                         if let Ok(badge) = el(&doc, &b, "span", "badge") {
-                            badge.set_text_content(Some("possibly out of date"));
+                            badge.set_text_content(Some(&self.strings.out_of_date));
                         }
                     }
                 }
@@ -301,17 +321,19 @@ impl Widget {
         let empty = results.is_empty() && !query.trim().is_empty();
         p.empty.set_hidden(!empty);
         if empty {
-            let mut text = String::from("No answers found for \u{201c}");
-            text.push_str(query.trim());
-            text.push_str("\u{201d}. Try other words, or talk to a person.");
-            p.empty.set_text_content(Some(&text));
+            p.empty
+                .set_text_content(Some(&self.strings.no_results(query.trim())));
         }
         *self.answers.borrow_mut() = results.iter().map(|r| r.answer.clone()).collect();
     }
 
     /// Show one answer on its own (host `showAnswer(id)`).
     pub fn show_only(&self, answer: &NudgeAnswer) {
-        self.fill("How can we help?", "", std::slice::from_ref(answer));
+        self.fill(
+            &self.strings.panel_heading,
+            "",
+            std::slice::from_ref(answer),
+        );
         self.show_answer(&answer.id);
     }
 
@@ -390,6 +412,16 @@ impl Widget {
         self.set_open(true);
         self.set_view(View::Form);
         let _ = self.parts.textarea.focus();
+    }
+
+    /// Show whether the handoff reached a person.
+    pub fn show_handoff(&self, delivered: bool) {
+        let s = &self.strings;
+        self.show_outcome(if delivered {
+            &s.handoff_sent
+        } else {
+            &s.handoff_failed
+        });
     }
 
     /// Show what happened to the handoff.

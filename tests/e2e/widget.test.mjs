@@ -28,13 +28,13 @@ test('search as you type, no-results message, stale answers marked, Enter record
   await ready(page);
   const w = widget(page);
   await w.getByRole('button', { name: 'Help' }).click();
-  const box = w.getByRole('searchbox', { name: 'Search answers' });
+  const box = w.getByRole('searchbox', { name: 'Search help' });
   assert.equal(await box.evaluate((el) => el.getRootNode().activeElement === el), true, 'focus is in the search box');
   await box.pressSequentially('card decl');
   await assert.doesNotReject(w.getByRole('button', { name: 'Why was my card declined?' }).waitFor());
   await box.fill('');
   await box.pressSequentially('summer sale');
-  await assert.doesNotReject(w.getByText('possibly out of date').waitFor());
+  await assert.doesNotReject(w.getByText('Possibly out of date').waitFor());
   await box.fill('');
   await box.pressSequentially('xyzzy');
   await assert.doesNotReject(w.getByText('No answers found for “xyzzy”').waitFor());
@@ -54,7 +54,7 @@ test('"Was this helpful?" records the rating and tells the host', async () => {
   await page.evaluate(() => window.pl.showAnswer('returns'));
   await assert.doesNotReject(w.getByRole('heading', { name: 'How do I return a lamp?' }).waitFor());
   await w.getByRole('group', { name: 'Was this helpful?' }).getByRole('button', { name: 'No' }).click();
-  await assert.doesNotReject(w.getByText('Thanks for your feedback.').waitFor());
+  await assert.doesNotReject(w.getByText('Thanks for your feedback!').waitFor());
   const events = await page.evaluate(() => window.events);
   assert.deepEqual(events, [['answer', { id: 'returns' }], ['feedback', { id: 'returns', helpful: false }]]);
   const feedback = await page.evaluate(() => window.pl.journey().journey.steps.filter((s) => s.kind === 'feedback').map((s) => s.detail));
