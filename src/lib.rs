@@ -39,6 +39,7 @@ pub mod i18n;
 pub mod journey;
 pub mod knowledge;
 pub mod links;
+pub mod markdown;
 pub mod rules;
 pub mod simulate;
 pub mod theme;

@@ -334,3 +334,59 @@ fn hebrew_visitors_get_hebrew_text_right_to_left_with_the_teams_overrides() {
         "{msg}"
     );
 }
+
+#[wasm_bindgen_test]
+fn answer_bodies_render_safe_markdown_and_hostile_bodies_stay_text() {
+    fresh();
+    let body = "Check **the postcode**.\n\n- one\n- [help](https://help.example/a)\n- [bad](javascript:alert(1))\n\n<img src=x onerror=alert(1)>";
+    let deep = "- x\n".to_string() + &"  ".repeat(10) + "- deep";
+    let huge = "*_[`(".repeat(3_999);
+    let answers = serde_json_answers(&[("md", body), ("deep", &deep), ("huge", &huge)]);
+    let opts = js_sys::JSON::parse(&format!(
+        r#"{{"answers": {answers}, "config": {{"version": 1, "triggers": []}}}}"#
+    ))
+    .unwrap();
+    let pl = Pathlight::new(opts).unwrap();
+    pl.show_answer("md".into()).unwrap();
+    let root = shadow();
+    let strong = root.query_selector(".body strong").unwrap().unwrap();
+    assert_eq!(strong.text_content().unwrap(), "the postcode");
+    let links = root.query_selector_all(".body a").unwrap();
+    assert_eq!(links.length(), 1, "only the safe link is a link");
+    let a: Element = links.item(0).unwrap().dyn_into().unwrap();
+    assert_eq!(
+        a.get_attribute("href").as_deref(),
+        Some("https://help.example/a")
+    );
+    assert_eq!(
+        a.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer")
+    );
+    assert!(root
+        .query_selector(".body img, .body script")
+        .unwrap()
+        .is_none());
+    assert!(text(&root, ".body").contains("<img src=x onerror=alert(1)>"));
+    pl.show_answer("deep".into()).unwrap();
+    assert!(root.query_selector_all(".body ul").unwrap().length() <= 9);
+    pl.show_answer("huge".into()).unwrap();
+    // Backtick pairs become code spans; every other character stays text.
+    assert!(text(&root, ".body").chars().count() > 15_000);
+    assert!(root.query_selector(".body a").unwrap().is_none());
+    pl.destroy();
+}
+
+/// An answer document with these (id, body) answers, as JSON text.
+fn serde_json_answers(items: &[(&str, &str)]) -> String {
+    let answers: Vec<String> = items
+        .iter()
+        .map(|(id, body)| {
+            let body = js_sys::JSON::stringify(&JsValue::from_str(body)).unwrap();
+            format!(
+                r#"{{"id": "{id}", "title": "{id}", "body": {}}}"#,
+                String::from(body)
+            )
+        })
+        .collect();
+    format!(r#"{{"version": 1, "answers": [{}]}}"#, answers.join(","))
+}

@@ -9,12 +9,14 @@
 //! - [`widget`]: the Shadow DOM user interface.
 //! - [`storage`]: the persisted snapshot.
 //! - [`listener`]: DOM listeners removed on drop.
+//! - [`render`]: answer bodies (safe markdown) as DOM built from text.
 
 pub mod api;
 pub mod capture;
 pub mod convert;
 pub mod env;
 pub mod listener;
+pub mod render;
 pub mod runtime;
 pub mod storage;
 pub mod widget;

@@ -382,11 +382,7 @@ impl Widget {
         p.answer_title.set_text_content(Some(&a.title));
         p.answer_body.set_text_content(None);
         if let Some(doc) = self.host.owner_document() {
-            for para in a.body.split("\n\n").filter(|s| !s.trim().is_empty()) {
-                if let Ok(e) = el(&doc, &p.answer_body, "p", "") {
-                    e.set_text_content(Some(para.trim()));
-                }
-            }
+            let _ = super::render::body(&doc, &p.answer_body, &crate::markdown::parse(&a.body));
         }
         match &a.url {
             Some(url) if is_safe_link(url) => {
