@@ -943,3 +943,37 @@ fn a_config_using_every_condition_and_control_is_valid() {
     assert_eq!(config.zones(), ["Europe/London"]);
     assert_eq!(config.triggers[0].delivery.max_per_visitor, 5);
 }
+
+#[test]
+fn theme_and_strings_sections_are_validated_with_paths() {
+    let err = Config::from_json(
+        r#"{"version": 1, "triggers": [], "theme": {"accent": "bluish", "position": "top", "zIndx": 3},
+            "strings": {"he": {"lancher": "x"}}}"#,
+    )
+    .unwrap_err();
+    let got: Vec<(&str, &str)> = err
+        .problems()
+        .unwrap()
+        .iter()
+        .map(|p| (p.path.as_str(), p.message.as_str()))
+        .collect();
+    assert!(got.iter().any(|(p, _)| *p == "/theme/accent"), "{got:?}");
+    assert!(
+        got.contains(&("/theme/position", "expected \"left\" or \"right\"")),
+        "{got:?}"
+    );
+    assert!(
+        got.iter()
+            .any(|(p, m)| *p == "/theme/zIndx" && m.contains("unknown key")),
+        "{got:?}"
+    );
+    assert!(
+        got.iter().any(|(p, _)| *p == "/strings/he/lancher"),
+        "{got:?}"
+    );
+    let ok = Config::from_json(
+        r##"{"version": 1, "triggers": [], "theme": {"accent": "#1f5eff", "position": "left"}}"##,
+    )
+    .unwrap();
+    assert!(ok.theme.left);
+}

@@ -390,3 +390,24 @@ fn serde_json_answers(items: &[(&str, &str)]) -> String {
         .collect();
     format!(r#"{{"version": 1, "answers": [{}]}}"#, answers.join(","))
 }
+
+#[wasm_bindgen_test]
+fn a_teams_pale_accent_is_corrected_to_readable_contrast() {
+    use pathlight::theme::{contrast, Rgb};
+    fresh();
+    let opts = js_sys::JSON::parse(
+        r##"{"config": {"version": 1, "triggers": [],
+            "theme": {"accent": "#ffd60a", "position": "left", "zIndex": 1000}}}"##,
+    )
+    .unwrap();
+    let pl = Pathlight::new(opts).unwrap();
+    let host: web_sys::HtmlElement = all("pathlight-widget")[0].clone().dyn_into().unwrap();
+    let style = host.style();
+    let accent = Rgb::parse(&style.get_property_value("--pl-accent").unwrap()).unwrap();
+    let text = Rgb::parse(&style.get_property_value("--pl-accent-text").unwrap()).unwrap();
+    assert!(contrast(accent, Rgb::WHITE) >= 4.5, "accent on the card");
+    assert!(contrast(text, accent) >= 4.5, "launcher text on the accent");
+    assert_eq!(style.get_property_value("--pl-z").unwrap(), "1000");
+    assert_eq!(host.get_attribute("data-position").as_deref(), Some("left"));
+    pl.destroy();
+}

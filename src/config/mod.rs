@@ -25,6 +25,8 @@ pub struct Config {
     pub journey: JourneyConfig,
     /// Least time between any two nudges (`delivery.quietSeconds`).
     pub quiet: Millis,
+    /// How the widget looks.
+    pub theme: Theme,
     /// Overrides of the widget's built-in strings, per language
     /// (`"strings": {"he": {"launcher": "עזרה"}}`), validated.
     pub strings: Option<Value>,
@@ -61,8 +63,59 @@ impl Default for JourneyConfig {
 }
 
 const TOP_KEYS: &[&str] = &[
-    "$schema", "version", "triggers", "journey", "delivery", "strings",
+    "$schema", "version", "triggers", "journey", "delivery", "strings", "theme",
 ];
+
+/// The `theme` section: the widget's accent colour (corrected to at least
+/// 4.5:1 contrast), which side it sits on, and its stacking order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Theme {
+    /// Accent colour for the launcher, buttons and links.
+    pub accent: Option<crate::theme::Rgb>,
+    /// `left` or `right` (default), mirrored for right-to-left languages.
+    pub left: bool,
+    /// CSS `z-index` of the widget.
+    pub z_index: i64,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme {
+            accent: None,
+            left: false,
+            z_index: 2_147_483_000,
+        }
+    }
+}
+
+fn theme(r: &mut Reader, at: &Path, value: &Value) -> Theme {
+    let mut t = Theme::default();
+    let Some(map) = r.object(at, value) else {
+        return t;
+    };
+    r.unknown_keys(at, map, &["accent", "position", "zIndex"]);
+    if let Some(s) = r.opt_string(&Path::Key(at, "accent"), map.get("accent"), 64) {
+        match crate::theme::Rgb::parse(&s) {
+            Ok(c) => t.accent = Some(c),
+            Err(msg) => r.problem(&Path::Key(at, "accent"), msg),
+        }
+    }
+    match map.get("position").map(|v| v.as_str()) {
+        None | Some(Some("right")) => {}
+        Some(Some("left")) => t.left = true,
+        Some(_) => r.problem(&Path::Key(at, "position"), "expected \"left\" or \"right\""),
+    }
+    if let Some(v) = map.get("zIndex") {
+        match v.as_i64() {
+            Some(z) if (0..=2_147_483_647).contains(&z) => t.z_index = z,
+            _ => r.problem(
+                &Path::Key(at, "zIndex"),
+                "must be a whole number between 0 and 2147483647",
+            ),
+        }
+    }
+    t
+}
 /// The default quiet period between two nudges.
 pub const DEFAULT_QUIET: Millis = 60_000;
 const JOURNEY_KEYS: &[&str] = &[
@@ -166,6 +219,9 @@ fn parse(value: &Value) -> Result<Config, Problems> {
                 duplicate_ids(&mut r, &at, items);
             }
             Some(other) => r.expected(&at, "an array of triggers", other),
+        }
+        if let Some(v) = top.get("theme") {
+            config.theme = theme(&mut r, &Path::Key(&root, "theme"), v);
         }
         if let Some(v) = top.get("strings") {
             let problems = crate::i18n::check_strings(v, &Path::Key(&root, "strings"));

@@ -73,6 +73,7 @@ impl Runtime {
         }
         let languages: Vec<&str> = env.languages.iter().map(String::as_str).collect();
         let (ui_locale, strings) = crate::i18n::localize(&languages, config.strings.as_ref());
+        let theme = config.theme.clone();
         let mut engine = Engine::start(config, knowledge, random_id(), consent, now);
         engine.set_env(env);
         if consent != Consent::Denied {
@@ -95,7 +96,7 @@ impl Runtime {
             store,
             storage_failed: Cell::new(false),
         });
-        rt.mount_widget(strings, ui_locale);
+        rt.mount_widget(strings, ui_locale, &theme);
         rt.start_capture();
         let referrer = web_sys::window()
             .and_then(|w| w.document())
@@ -106,7 +107,12 @@ impl Runtime {
         rt
     }
 
-    fn mount_widget(&self, strings: crate::i18n::Strings, locale: &str) {
+    fn mount_widget(
+        &self,
+        strings: crate::i18n::Strings,
+        locale: &str,
+        theme: &crate::config::Theme,
+    ) {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
@@ -116,7 +122,7 @@ impl Runtime {
                 rt.ui(ev);
             }
         });
-        match Widget::mount(&doc, on, strings, locale) {
+        match Widget::mount(&doc, on, strings, locale, theme) {
             Ok(w) => *self.widget.borrow_mut() = Some(w),
             Err(e) => self.report("the widget could not be shown", &e),
         }

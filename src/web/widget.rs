@@ -113,11 +113,13 @@ impl Widget {
         on: Rc<dyn Fn(UiEvent)>,
         strings: Strings,
         locale: &str,
+        theme: &crate::config::Theme,
     ) -> Result<Widget, JsValue> {
         let body = doc
             .body()
             .ok_or_else(|| JsValue::from_str("the page has no <body>"))?;
         let host = doc.create_element("pathlight-widget")?;
+        apply_theme(&host, theme)?;
         let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
         style(doc, &root)?;
         let shell = doc.create_element("div")?;
@@ -447,6 +449,26 @@ impl Drop for Widget {
     fn drop(&mut self) {
         self.host.remove();
     }
+}
+
+/// The team's theme as custom properties on the host element (CSSOM, so no
+/// inline style attribute for a strict CSP to refuse). The accent is moved
+/// just enough to reach 4.5:1 against the card, and the launcher's text is
+/// whichever of black or white reads better on it.
+fn apply_theme(host: &Element, theme: &crate::config::Theme) -> Result<(), JsValue> {
+    use crate::theme::{ensure_contrast, text_on, Rgb};
+    if let Some(style) = host.dyn_ref::<HtmlElement>().map(|h| h.style()) {
+        style.set_property("--pl-z", &theme.z_index.to_string())?;
+        if let Some(accent) = theme.accent {
+            let accent = ensure_contrast(accent, Rgb::WHITE, 4.5);
+            style.set_property("--pl-accent", &accent.to_css())?;
+            style.set_property("--pl-accent-text", &text_on(accent).to_css())?;
+        }
+    }
+    if theme.left {
+        host.set_attribute("data-position", "left")?;
+    }
+    Ok(())
 }
 
 /// Constructable stylesheets are not subject to `style-src`, so strict CSP
