@@ -15,11 +15,17 @@ after(async () => {
 
 test('a dwell on checkout shows the payment answers, and the handoff carries the journey', async () => {
   const { page, context, problems } = await openPage(env.browser);
+  // Each page is left only once Pathlight runs on it: nothing can be
+  // recorded before the wasm has loaded.
+  const started = () => page.evaluate(() => window.Pathlight.ready);
   await page.goto(`${env.base}/`);
+  await started();
   await page.getByRole('link', { name: 'Lamps', exact: true }).click();
   await page.waitForURL('**/products/');
+  await started();
   await page.getByRole('link', { name: 'View' }).first().click();
   await page.waitForURL('**/products/arc');
+  await started();
   await page.getByRole('link', { name: 'Buy now' }).click();
   await page.waitForURL('**/checkout');
 
