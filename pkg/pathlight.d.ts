@@ -117,7 +117,7 @@ export interface Nudge {
 export type StepKind =
   | 'pageView' | 'click' | 'rageClick' | 'formError' | 'formSubmit'
   | 'search' | 'searchNoResults' | 'exitIntent' | 'idle' | 'returned'
-  | 'custom' | 'identify' | 'nudgeShown' | 'answerOpened' | 'nudgeDismissed' | 'handoff';
+  | 'custom' | 'identify' | 'nudgeShown' | 'answerOpened' | 'feedback' | 'nudgeDismissed' | 'handoff';
 
 /** The handoff payload, v1. Schema: `pathlight/schema/handoff.v1.schema.json`. */
 export interface HandoffPayload {
@@ -134,7 +134,7 @@ export interface HandoffPayload {
     detail?: string;
   }[];
   foldedSteps: number;
-  answers: { id: string; title: string; triggerId: string; opened: boolean }[];
+  answers: { id: string; title: string; triggerId: string; opened: boolean; helpful?: boolean }[];
   message: string;
   /** A paragraph for the agent. */
   summary: string;

@@ -42,6 +42,7 @@ test('a dwell on checkout shows the payment answers, and the handoff carries the
 
   await nudge.getByRole('button', { name: 'Why was my card declined?' }).click();
   assert.match(await nudge.textContent(), /billing address or postcode/);
+  await nudge.getByRole('group', { name: 'Was this helpful?' }).getByRole('button', { name: 'No' }).click();
 
   await nudge.getByRole('button', { name: 'Talk to a person' }).click();
   await nudge.getByLabel('What can we help you with?').fill('My card keeps failing');
@@ -54,8 +55,8 @@ test('a dwell on checkout shows the payment answers, and the handoff carries the
   assert.deepEqual(schemaErrors('handoff', p), []);
   const pages = p.journey.filter((s) => s.kind === 'pageView').map((s) => s.path);
   assert.deepEqual(pages, ['/', '/products/', '/products/arc', '/checkout']);
-  assert.deepEqual(p.answers.map((a) => [a.id, a.opened]), [
-    ['card-declined', true], ['payment-methods', false], ['promo-code', false],
+  assert.deepEqual(p.answers.map((a) => [a.id, a.opened, a.helpful]), [
+    ['card-declined', true, false], ['payment-methods', false, undefined], ['promo-code', false, undefined],
   ]);
   assert.equal(p.trigger.id, 'checkout-help');
   assert.equal(p.message, 'My card keeps failing');
