@@ -277,6 +277,19 @@ fn every_config_problem_is_reported_with_its_path() {
 }
 
 #[test]
+fn an_answer_link_the_widget_would_refuse_is_refused_when_validated() {
+    for url in ["//evil.example/a", "/\\evil.example", "javascript:x"] {
+        let doc = format!(
+            r#"{{"version": 1, "answers": [{{"id": "a", "title": "T", "body": "B", "url": {url:?}}}]}}"#
+        );
+        let err = Knowledge::from_json(&doc).unwrap_err();
+        assert_eq!(err.problems().unwrap().0[0].path, "/answers/0/url", "{url}");
+    }
+    let ok = r#"{"version": 1, "answers": [{"id": "a", "title": "T", "body": "B", "url": "/shipping"}]}"#;
+    assert!(Knowledge::from_json(ok).is_ok());
+}
+
+#[test]
 fn answer_problems_are_reported_with_paths() {
     let err = Knowledge::from_json(
         r#"{"version": 1, "answers": [

@@ -96,7 +96,10 @@ fn answer(r: &mut Reader, at: &Path, value: &Value, locale: &str) -> Option<Answ
     let url_at = Path::Key(at, "url");
     let url = r.opt_string(&url_at, map.get("url"), 2048);
     if let Some(u) = &url {
-        if !(u.starts_with("https://") || u.starts_with("http://") || u.starts_with('/')) {
+        // The widget only links what `is_safe_link` accepts (it refuses
+        // protocol-relative `//host`); of those, answers link web pages.
+        let web = u.starts_with("https://") || u.starts_with("http://") || u.starts_with('/');
+        if !(web && crate::links::is_safe_link(u)) {
             r.problem(
                 &url_at,
                 "must be an http(s) address or a path starting with `/`",
