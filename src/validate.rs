@@ -53,6 +53,38 @@ impl fmt::Display for Problems {
     }
 }
 
+/// The largest config or answer document accepted, in bytes of JSON text
+/// (the browser, the validator CLI and the native API agree on it).
+pub const MAX_DOCUMENT: usize = 2 * 1024 * 1024;
+
+/// A problem about the document as a whole (path `""`).
+pub fn whole(message: impl Into<String>) -> Problem {
+    Problem {
+        path: String::new(),
+        message: message.into(),
+        hint: None,
+    }
+}
+
+/// Parse untrusted JSON text. serde_json stops at 128 levels of nesting, so
+/// no document can overflow the stack; that case gets its own message.
+///
+/// ```
+/// use pathlight::validate::parse_json;
+/// assert!(parse_json("{\"a\": 1}").is_ok());
+/// assert!(parse_json("{").unwrap_err().message.starts_with("is not valid JSON"));
+/// assert_eq!(parse_json(&"[".repeat(200)).unwrap_err().message, "is nested too deeply (more than 128 levels)");
+/// ```
+pub fn parse_json(text: &str) -> Result<Value, Problem> {
+    serde_json::from_str(text).map_err(|e| {
+        if e.to_string().contains("recursion limit") {
+            whole("is nested too deeply (more than 128 levels)")
+        } else {
+            whole(format!("is not valid JSON: {e}"))
+        }
+    })
+}
+
 /// Collects problems while a document is read.
 #[derive(Debug, Default)]
 pub struct Reader {

@@ -332,6 +332,13 @@ fn invalid_json_is_a_clear_error_not_a_panic() {
     );
     let deep = "[".repeat(10_000);
     assert!(Config::from_json(&deep).is_err());
+    // Native parsing names deep nesting as the browser and the CLI do.
+    let err = Knowledge::from_json(&deep).unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("/: is nested too deeply (more than 128 levels)"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -55,10 +55,7 @@ Exit status: 0 all valid, 1 problems found, 2 usage error or unreadable file.";
 /// Files larger than this are refused without being read.
 const MAX_FILE: u64 = 10 * 1024 * 1024;
 
-/// The largest document `Pathlight.init` and `Pathlight.validate` accept, in
-/// bytes of JSON text. Mirrors `MAX_DOCUMENT` in `src/web/convert.rs`, which
-/// is compiled for wasm32 only.
-const MAX_DOCUMENT: usize = 2 * 1024 * 1024;
+use pathlight::validate::MAX_DOCUMENT;
 
 /// What the files are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -413,15 +410,10 @@ fn check_bytes(bytes: &[u8], kind: Kind) -> Vec<Problem> {
             Some("Pathlight.init rejects documents over 2 MB"),
         ));
     }
-    let value: Value = match serde_json::from_str(text) {
+    let value: Value = match pathlight::validate::parse_json(text) {
         Ok(v) => v,
-        Err(e) => {
-            let message = if e.to_string().contains("recursion limit") {
-                "is nested too deeply (more than 128 levels)".to_string()
-            } else {
-                format!("is not valid JSON: {e}")
-            };
-            problems.push(whole(message, None));
+        Err(p) => {
+            problems.push(p);
             return problems;
         }
     };

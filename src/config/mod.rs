@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::journey::redact::QueryPolicy;
 use crate::rules::{condition, duration, Delivery, OnDismiss, Trigger};
 use crate::time::Millis;
-use crate::validate::{Path, Problems, Reader};
+use crate::validate::{parse_json, Path, Problems, Reader};
 use serde_json::Value;
 
 /// Most triggers one config may hold.
@@ -149,13 +149,7 @@ impl Config {
     /// assert!(err.to_string().contains("/triggers/0/whenn: unknown key `whenn` (did you mean `when`?)"));
     /// ```
     pub fn from_json(text: &str) -> Result<Config, Error> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            Error::Config(Problems(vec![crate::validate::Problem {
-                path: String::new(),
-                message: format!("is not valid JSON: {e}"),
-                hint: None,
-            }]))
-        })?;
+        let value = parse_json(text).map_err(|p| Error::Config(Problems(vec![p])))?;
         Config::from_value(&value)
     }
 

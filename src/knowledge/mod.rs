@@ -22,7 +22,7 @@ use crate::error::Error;
 use crate::rules::pattern::PathPattern;
 use crate::rules::Trigger;
 use crate::time::Millis;
-use crate::validate::{Problem, Problems};
+use crate::validate::Problems;
 use index::Index;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -333,13 +333,8 @@ impl Knowledge {
     /// assert_eq!(k.get("returns").unwrap().title, "How do I return an item?");
     /// ```
     pub fn from_json(text: &str) -> Result<Knowledge, Error> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            Error::Answers(Problems(vec![Problem {
-                path: String::new(),
-                message: format!("is not valid JSON: {e}"),
-                hint: None,
-            }]))
-        })?;
+        let value =
+            crate::validate::parse_json(text).map_err(|p| Error::Answers(Problems(vec![p])))?;
         Knowledge::from_value(&value)
     }
 

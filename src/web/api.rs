@@ -329,7 +329,7 @@ fn topic_and_handler(
 /// ```
 #[wasm_bindgen(js_name = validateConfig)]
 pub fn validate_config(config: JsValue) -> JsValue {
-    let problems = match document(&config, "config") {
+    let problems = match document(&config) {
         Ok(v) => config::validate(&v),
         Err(p) => p,
     };
@@ -348,7 +348,7 @@ pub fn validate_config(config: JsValue) -> JsValue {
 pub fn simulate(config: JsValue, answers: JsValue, script: JsValue) -> Result<JsValue, JsValue> {
     let config = config_from_js(&config)?;
     let knowledge = knowledge_from_js(&answers)?;
-    let script = document(&script, "script").map_err(|p| error_to_js(&Error::Script(p)))?;
+    let script = document(&script).map_err(|p| error_to_js(&Error::Script(p)))?;
     crate::simulate::run(&config, &knowledge, &script)
         .map(|sim| to_js(&sim))
         .map_err(|p| error_to_js(&Error::Script(p)))
@@ -357,7 +357,7 @@ pub fn simulate(config: JsValue, answers: JsValue, script: JsValue) -> Result<Js
 /// Check an answer document. Returns the list of problems (`[]` when valid).
 #[wasm_bindgen(js_name = validateAnswers)]
 pub fn validate_answers(answers: JsValue) -> JsValue {
-    let problems = match document(&answers, "answers") {
+    let problems = match document(&answers) {
         Ok(v) => Knowledge::from_value(&v)
             .err()
             .and_then(|e| e.problems().cloned())

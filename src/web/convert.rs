@@ -2,19 +2,16 @@
 //!
 //! Untrusted documents (config, answers, stored state) come in as JSON text,
 //! so parsing is bounded in depth (serde_json stops at 128 levels) and size
-//! ([`MAX_DOCUMENT`]) whatever the host passes. Values go out as plain JS
+//! ([`MAX_DOCUMENT`](crate::validate::MAX_DOCUMENT)) whatever the host passes. Values go out as plain JS
 //! objects. Core errors become JS `Error`s named `PathlightError`, with the
 //! validation problems attached as `error.problems`.
 
 use crate::error::Error;
-use crate::validate::{closest, Problem, Problems};
+use crate::validate::{closest, parse_json, whole, Problems, MAX_DOCUMENT};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-/// The largest config or answer document accepted, in bytes of JSON.
-pub const MAX_DOCUMENT: usize = 2 * 1024 * 1024;
 
 /// A core error as a JS `Error`.
 pub fn error_to_js(e: &Error) -> JsValue {
@@ -33,8 +30,8 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
 }
 
 /// A document the host passed, as a JSON value: a JSON string is parsed, an
-/// object is serialised first. `what` names it in errors.
-pub fn document(value: &JsValue, what: &'static str) -> Result<Value, Problems> {
+/// object is serialised first.
+pub fn document(value: &JsValue) -> Result<Value, Problems> {
     let text = if let Some(s) = value.as_string() {
         s
     } else if value.is_object() && !value.is_function() {
@@ -42,39 +39,27 @@ pub fn document(value: &JsValue, what: &'static str) -> Result<Value, Problems> 
             Ok(s) => String::from(s),
             Err(_) => {
                 return Err(one(
-                    what,
                     "could not be read as JSON (does it contain a cycle or a BigInt?)",
                 ))
             }
         }
     } else {
-        return Err(one(what, "must be an object or a JSON string"));
+        return Err(one("must be an object or a JSON string"));
     };
     if text.len() > MAX_DOCUMENT {
-        return Err(one(what, "is larger than 2 MB"));
+        return Err(one("is larger than 2 MB"));
     }
-    serde_json::from_str(&text).map_err(|e| {
-        let msg = if e.to_string().contains("recursion limit") {
-            "is nested too deeply (more than 128 levels)".to_string()
-        } else {
-            format!("is not valid JSON: {e}")
-        };
-        one(what, &msg)
-    })
+    parse_json(&text).map_err(|p| Problems(vec![p]))
 }
 
-fn one(_what: &str, message: &str) -> Problems {
-    Problems(vec![Problem {
-        path: String::new(),
-        message: message.to_string(),
-        hint: None,
-    }])
+fn one(message: &str) -> Problems {
+    Problems(vec![whole(message)])
 }
 
 /// A trigger config the host passed (object or JSON string), validated.
 /// Every problem is listed on the thrown error's `problems`.
 pub fn config_from_js(value: &JsValue) -> Result<crate::config::Config, JsValue> {
-    document(value, "config")
+    document(value)
         .and_then(|v| {
             crate::config::Config::from_value(&v)
                 .map_err(|e| e.problems().cloned().unwrap_or_default())
@@ -87,7 +72,7 @@ pub fn knowledge_from_js(value: &JsValue) -> Result<crate::knowledge::Knowledge,
     if value.is_undefined() || value.is_null() {
         return Ok(crate::knowledge::Knowledge::default());
     }
-    document(value, "answers")
+    document(value)
         .and_then(|v| {
             crate::knowledge::Knowledge::from_value(&v)
                 .map_err(|e| e.problems().cloned().unwrap_or_default())
@@ -159,7 +144,7 @@ pub fn object_arg(value: &JsValue, call: &'static str) -> Result<Map<String, Val
             message: format!("expected a plain object, got {}", js_type(value)),
         });
     }
-    match document(value, call) {
+    match document(value) {
         Ok(Value::Object(m)) => Ok(m),
         Ok(_) => Err(Error::Argument {
             call,

@@ -19,11 +19,6 @@ impl Store {
         Store(storage)
     }
 
-    /// Is there any storage at all?
-    pub fn is_available(&self) -> bool {
-        self.0.is_some()
-    }
-
     /// The stored snapshot. Corrupted or foreign data is removed with one
     /// console warning; the caller starts fresh.
     pub fn load(&self) -> Option<Snapshot> {
