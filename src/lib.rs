@@ -44,6 +44,7 @@ pub mod rules;
 pub mod simulate;
 pub mod theme;
 pub mod time;
+pub mod transport;
 pub mod validate;
 
 #[cfg(target_arch = "wasm32")]

@@ -9,6 +9,8 @@
 //! - [`widget`]: the Shadow DOM user interface.
 //! - [`storage`]: the persisted snapshot.
 //! - [`listener`]: DOM listeners removed on drop.
+//! - [`webhook`]: handoff delivery over fetch and `sendBeacon`.
+//! - [`vendor`]: handoff through the company's chat tool.
 //! - [`render`]: answer bodies (safe markdown) as DOM built from text.
 
 pub mod api;
@@ -19,6 +21,8 @@ pub mod listener;
 pub mod render;
 pub mod runtime;
 pub mod storage;
+pub mod vendor;
+pub mod webhook;
 pub mod widget;
 
 pub use api::{simulate, validate_answers, validate_config, Pathlight};

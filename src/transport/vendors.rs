@@ -1,0 +1,1 @@
+//! Chat-vendor plans (being written).

@@ -1,0 +1,1 @@
+//! Runs chat-vendor plans against the vendor globals (being written).
