@@ -23,6 +23,18 @@ pub enum Error {
         /// What was expected, in plain words.
         message: String,
     },
+    /// A handoff asked for a contact channel the config does not enable.
+    #[error(
+        "channel '{}' is not enabled in handoff.channels; enabled: {}",
+        .channel.as_str(),
+        channel_list(.enabled)
+    )]
+    ChannelDisabled {
+        /// The channel asked for.
+        channel: crate::handoff::Channel,
+        /// The channels `handoff.channels` enables.
+        enabled: Vec<crate::handoff::Channel>,
+    },
     /// The instance was used after `destroy()`.
     #[error("{0}: this Pathlight instance was destroyed; call Pathlight.init() again")]
     Destroyed(&'static str),
@@ -36,4 +48,10 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// "chat, email".
+fn channel_list(channels: &[crate::handoff::Channel]) -> String {
+    let names: Vec<&str> = channels.iter().map(|c| c.as_str()).collect();
+    names.join(", ")
 }

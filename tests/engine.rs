@@ -155,6 +155,7 @@ fn handoff_carries_pages_in_order_answers_and_trigger() {
     let actions = e.handle(
         Event::HandoffRequested {
             message: "Card fails".into(),
+            contact: Default::default(),
         },
         T0 + 20_000,
     );
@@ -189,8 +190,8 @@ fn handoff_carries_pages_in_order_answers_and_trigger() {
     assert_eq!(payload.created_at, "2023-11-14T22:13:40.000Z");
     assert_eq!(
         payload.summary,
-        "Viewed 3 pages in 20 s: / → /products/mug → /checkout/pay (now on /checkout/pay for 18 s). \
-         Was shown 3 answers, read 'Card declined'. Asks: \"Card fails\""
+        "Viewed 3 pages in 20 s, now on /checkout/pay. Read 'Card declined'. \
+         Came from trigger 'checkout'. Asks: \"Card fails\""
     );
 }
 

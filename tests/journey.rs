@@ -443,6 +443,7 @@ fn personal_data_is_scrubbed_before_anything_is_stored_or_handed_off() {
     let actions = e.handle(
         Event::HandoffRequested {
             message: "Call me on 415-555-0132 please".into(),
+            contact: Default::default(),
         },
         T0 + 3,
     );

@@ -289,6 +289,7 @@ fn device_language_and_business_hours_in_a_named_zone() {
         device: Device::Mobile,
         languages: vec!["he-IL".into(), "en".into()],
         zone_offsets: vec![],
+        time_zone: None,
     };
     assert!(with_env(r#"{"device": "mobile"}"#, mobile_he.clone(), 0));
     assert!(!with_env(

@@ -4,6 +4,10 @@
 //! The published schema is `schema/config.v1.schema.json`; a test checks the
 //! two agree on the examples.
 
+pub mod handoff;
+
+pub use handoff::{is_webhook_url, Adapter, AgentLocale, Fallback, HandoffConfig, WebhookConfig};
+
 use crate::error::Error;
 use crate::journey::redact::QueryPolicy;
 use crate::rules::{condition, duration, Delivery, OnDismiss, Trigger};
@@ -30,6 +34,8 @@ pub struct Config {
     /// Overrides of the widget's built-in strings, per language
     /// (`"strings": {"he": {"launcher": "עזרה"}}`), validated.
     pub strings: Option<Value>,
+    /// How the visitor reaches a person (`handoff`).
+    pub handoff: HandoffConfig,
 }
 
 /// The `journey` section: how much is kept and when a session ends.
@@ -63,7 +69,7 @@ impl Default for JourneyConfig {
 }
 
 const TOP_KEYS: &[&str] = &[
-    "$schema", "version", "triggers", "journey", "delivery", "strings", "theme",
+    "$schema", "version", "triggers", "journey", "delivery", "strings", "theme", "handoff",
 ];
 
 /// The `theme` section: the widget's accent colour (corrected to at least
@@ -242,6 +248,9 @@ fn parse(value: &Value) -> Result<Config, Problems> {
         }
         if let Some(v) = top.get("journey") {
             config.journey = journey(&mut r, &Path::Key(&root, "journey"), v);
+        }
+        if let Some(v) = top.get("handoff") {
+            config.handoff = handoff::parse(&mut r, &Path::Key(&root, "handoff"), v);
         }
     }
     r.finish(config)

@@ -4,15 +4,16 @@
 
 pub mod snapshot;
 
-use crate::config::Config;
-use crate::handoff::{self, AnswerSeen, HandoffInput, HandoffPayload, TriggerRef};
+use crate::config::{Config, HandoffConfig};
+use crate::error::Error;
+use crate::handoff::{self, AnswerSeen, Contact, HandoffInput, HandoffPayload, TriggerRef};
 use crate::journey::redact::{scrub_text, scrub_url};
 use crate::journey::url::PageUrl;
 use crate::journey::{Click, CurrentPage, Event, Journey, Session, StepKind};
 use crate::knowledge::{Answer, Context, Knowledge, Signal};
 use crate::rules::{Due, Env, Facts, OnDismiss, Trigger};
 use crate::time::Millis;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 pub use snapshot::Snapshot;
 use snapshot::{CustomEvent, MAX_EVENTS};
@@ -68,8 +69,10 @@ pub struct SearchResult {
 /// a nudge proposes (its weight fades linearly to zero over this window).
 const CONTEXT_WINDOW: Millis = 10 * 60 * 1000;
 
-/// Whether the visitor agreed to be recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Whether the visitor agreed to be recorded (`"granted"`, `"pending"` or
+/// `"denied"` in the handoff payload).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Consent {
     /// Record and persist.
     #[default]
@@ -681,10 +684,14 @@ impl Engine {
                     None => {}
                 }
             }
-            Event::HandoffRequested { message } => {
-                self.record(StepKind::Handoff, now, "");
-                out.recorded = true;
-                out.handoff = Some(self.handoff(&scrub_text(&message), now));
+            Event::HandoffRequested { message, contact } => {
+                // A disabled channel is refused here too; callers learn why
+                // from `check_contact` / `request_handoff`.
+                if self.check_contact(&contact).is_ok() {
+                    self.record(StepKind::Handoff, now, "");
+                    out.recorded = true;
+                    out.handoff = Some(self.handoff(&message, contact, now));
+                }
             }
         }
         out
@@ -958,7 +965,75 @@ impl Engine {
         }
     }
 
-    fn handoff(&mut self, message: &str, now: Millis) -> HandoffPayload {
+    /// The `handoff` section of the config: enabled channels, agent
+    /// language, size bound, webhook, adapter and fallback.
+    ///
+    /// ```
+    /// use pathlight::{Config, Engine, Knowledge};
+    /// let e = Engine::new(Config::default(), Knowledge::default(), "v".into());
+    /// assert_eq!(e.handoff_config().max_bytes, 32_768);
+    /// ```
+    pub fn handoff_config(&self) -> &HandoffConfig {
+        &self.config.handoff
+    }
+
+    /// Check a handoff's contact before sending it: its channel must be one
+    /// of `handoff.channels`. The chosen channel is never replaced by
+    /// another; a disabled one is an [`Error::ChannelDisabled`] (and
+    /// [`Engine::handle`] ignores a [`Event::HandoffRequested`] carrying
+    /// it, so the web layer calls this first to tell the host why).
+    ///
+    /// ```
+    /// use pathlight::handoff::{Channel, Contact};
+    /// use pathlight::{Config, Engine, Knowledge};
+    /// let e = Engine::new(Config::default(), Knowledge::default(), "v".into());
+    /// assert!(e.check_contact(&Contact::new(Channel::Email)).is_ok());
+    /// let err = e.check_contact(&Contact::new(Channel::Sms)).unwrap_err();
+    /// assert_eq!(err.to_string(),
+    ///     "channel 'sms' is not enabled in handoff.channels; enabled: chat, email");
+    /// ```
+    pub fn check_contact(&self, contact: &Contact) -> Result<(), Error> {
+        let h = &self.config.handoff;
+        if h.allows(contact.channel) {
+            Ok(())
+        } else {
+            Err(Error::ChannelDisabled {
+                channel: contact.channel,
+                enabled: h.channels.clone(),
+            })
+        }
+    }
+
+    /// The visitor asks for a person: [`Engine::check_contact`], then
+    /// handle [`Event::HandoffRequested`]. The actions include
+    /// [`Action::Handoff`] with the payload.
+    ///
+    /// ```
+    /// use pathlight::handoff::{Channel, Contact};
+    /// use pathlight::{Action, Config, Engine, Event, Knowledge};
+    /// let mut e = Engine::new(Config::default(), Knowledge::default(), "v".into());
+    /// e.handle(Event::page_view("/checkout", "Checkout"), 1_000);
+    /// let actions = e.request_handoff("Card fails", Contact::new(Channel::Chat), 5_000).unwrap();
+    /// assert!(matches!(&actions[0], Action::Handoff(p) if p.message == "Card fails"));
+    /// assert!(e.request_handoff("", Contact::new(Channel::Callback), 6_000).is_err());
+    /// ```
+    pub fn request_handoff(
+        &mut self,
+        message: &str,
+        contact: Contact,
+        now: Millis,
+    ) -> Result<Vec<Action>, Error> {
+        self.check_contact(&contact)?;
+        Ok(self.handle(
+            Event::HandoffRequested {
+                message: message.to_string(),
+                contact,
+            },
+            now,
+        ))
+    }
+
+    fn handoff(&mut self, message: &str, contact: Contact, now: Millis) -> HandoffPayload {
         self.state.handoffs += 1;
         let trigger = self.state.triggers.last_trigger.as_ref().and_then(|id| {
             self.config
@@ -970,14 +1045,24 @@ impl Engine {
                     message: t.message.clone(),
                 })
         });
+        let h = &self.config.handoff;
         handoff::build(HandoffInput {
             id: format!("{}-{}", self.state.visitor.id, self.state.handoffs),
-            visitor_id: &self.state.visitor.id,
+            visitor: &self.state.visitor,
+            locale: self.env.languages.first().map_or("", String::as_str),
+            time_zone: self.env.time_zone.as_deref(),
+            device: self.env.device,
             journey: &self.state.journey,
             page: self.page.as_ref(),
             answers: &self.state.triggers.shown,
             trigger,
+            last_search: self.state.last_search.as_deref(),
             message,
+            contact,
+            consent: self.consent,
+            agent_locale: h.agent_locale,
+            max_bytes: h.max_bytes,
+            session_timeout: self.config.journey.session_timeout,
             now,
         })
     }

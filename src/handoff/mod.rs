@@ -1,207 +1,210 @@
 //! The handoff payload (v1) an agent receives, and its one-paragraph summary.
 //! The published schema is `schema/handoff.v1.schema.json`.
+//!
+//! - [`payload`]: the payload types, as serialised (camelCase JSON).
+//! - [`contact`]: the channel the visitor chose and their details.
+//! - `collect`: what the payload takes from the journey and the visitor.
+//! - [`summary`](mod@summary): the agent summary, in the agent's language.
+//! - [`bound`]: keeping the serialised payload within `handoff.maxBytes`.
+//! - [`text`]: scrubbing, cleaning and cutting the payload's strings.
+//!
+//! Every string from the visitor or the page is scrubbed of emails, phones,
+//! cards and tokens ([`text::clean`]); the contact's name, email and phone
+//! are not, as the visitor gave them to be contacted.
 
-use crate::journey::{CurrentPage, Journey, StepKind};
-use crate::time::{human_duration, iso8601, Millis};
-use serde::{Deserialize, Serialize};
+pub mod bound;
+mod collect;
+pub mod contact;
+pub mod payload;
+pub mod summary;
+pub mod text;
+mod words;
 
-/// What the agent receives when the visitor asks for a person.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HandoffPayload {
-    /// Payload format version, always 1 here.
-    pub version: u32,
-    /// Unique id of this handoff; also its idempotency key.
-    pub id: String,
-    /// When the visitor asked, RFC 3339.
-    pub created_at: String,
-    /// Who asked.
-    pub visitor: Visitor,
-    /// The trigger whose nudge led here, if any.
-    pub trigger: Option<TriggerRef>,
-    /// The journey, oldest step first.
-    pub journey: Vec<JourneyStep>,
-    /// Older steps left out to keep the payload bounded.
-    pub folded_steps: u64,
-    /// Answers the visitor was shown, and whether they opened them.
-    pub answers: Vec<AnswerSeen>,
-    /// What the visitor typed.
-    pub message: String,
-    /// A short paragraph for the agent.
-    pub summary: String,
-}
+pub use bound::{fit, json_size};
+pub use collect::STEP_KINDS;
+pub use contact::{Channel, Contact};
+pub use payload::{
+    AnswerSeen, DeviceClass, FormErrorSeen, HandoffPayload, JourneyStep, SearchSeen, TriggerRef,
+    Visitor,
+};
+pub use summary::{summary, SummaryInput};
 
-/// The visitor.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Visitor {
-    /// Stable random id of this browser's visitor.
-    pub id: String,
-}
+use crate::config::handoff::DEFAULT_PAYLOAD_BYTES;
+use crate::config::AgentLocale;
+use crate::engine::Consent;
+use crate::journey::{CurrentPage, Journey};
+use crate::rules::Device;
+use crate::time::{iso8601, Millis};
+use text::{clean, clip};
 
-/// The trigger that led to the handoff.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TriggerRef {
-    /// Trigger id from the config.
-    pub id: String,
-    /// The message the nudge showed.
-    pub message: String,
-}
+/// Longest visitor or handoff id kept, in bytes.
+const MAX_VISITOR_ID: usize = 128;
+/// Longest locale or time zone kept, in bytes.
+const MAX_TAG: usize = 64;
+/// Longest trigger message kept, in bytes.
+const MAX_TRIGGER_MESSAGE: usize = 400;
 
-/// One journey step, as the agent reads it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct JourneyStep {
-    /// What happened.
-    pub kind: StepKind,
-    /// When, RFC 3339.
-    pub at: String,
-    /// On which page path.
-    pub path: String,
-    /// Page title, event name, answer id or trigger id.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub detail: String,
-}
-
-/// An answer the visitor was shown.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AnswerSeen {
-    /// Answer id.
-    pub id: String,
-    /// Answer title.
-    pub title: String,
-    /// The trigger whose nudge showed it.
-    pub trigger_id: String,
-    /// Whether the visitor opened it.
-    pub opened: bool,
-    /// How the visitor rated it, if they did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub helpful: Option<bool>,
-}
-
-/// Everything the payload is built from.
+/// Everything the payload is built from; start from [`HandoffInput::new`].
+///
+/// ```
+/// use pathlight::handoff::{build, HandoffInput};
+/// use pathlight::journey::{Journey, Visitor};
+/// let (v, j) = (Visitor::new("v1".into(), 0), Journey::default());
+/// let input = HandoffInput { locale: "tr-TR", time_zone: Some("Europe/Istanbul"), ..HandoffInput::new("v1-1".into(), &v, &j, 0) };
+/// assert_eq!(build(input).visitor.time_zone.as_deref(), Some("Europe/Istanbul"));
+/// ```
 pub struct HandoffInput<'a> {
-    /// The payload id.
+    /// The payload id (the idempotency key).
     pub id: String,
-    /// The visitor id.
-    pub visitor_id: &'a str,
+    /// Who asks: id and `identify` attributes.
+    pub visitor: &'a crate::journey::Visitor,
+    /// The visitor's preferred language.
+    pub locale: &'a str,
+    /// The browser's IANA time zone, when known.
+    pub time_zone: Option<&'a str>,
+    /// Device class.
+    pub device: Device,
     /// The journey.
     pub journey: &'a Journey,
     /// The page the visitor asked from.
     pub page: Option<&'a CurrentPage>,
-    /// Answers shown so far.
+    /// Answers shown so far, oldest first.
     pub answers: &'a [AnswerSeen],
     /// The last nudge's trigger.
     pub trigger: Option<TriggerRef>,
+    /// The engine's last site search.
+    pub last_search: Option<&'a str>,
     /// What the visitor typed.
     pub message: &'a str,
+    /// How the visitor wants to be contacted, as they gave it (cleaned and
+    /// completed from `identify` attributes here).
+    pub contact: Contact,
+    /// Consent when the visitor asked. When denied, attributes are left out.
+    pub consent: Consent,
+    /// The language of the summary.
+    pub agent_locale: AgentLocale,
+    /// The largest serialised payload, in bytes.
+    pub max_bytes: usize,
+    /// A gap between page views longer than this is not dwell time.
+    pub session_timeout: Millis,
     /// Now.
     pub now: Millis,
 }
 
-/// Build the payload.
-pub fn build(input: HandoffInput) -> HandoffPayload {
-    let journey: Vec<JourneyStep> = input
-        .journey
-        .steps()
-        .iter()
-        .map(|s| JourneyStep {
-            kind: s.kind,
-            at: iso8601(s.at),
-            path: s.path.clone(),
-            detail: s.detail.clone(),
-        })
-        .collect();
-    let summary = summary(
-        input.journey,
-        input.page,
-        input.answers,
-        input.message,
-        input.now,
-    );
-    HandoffPayload {
-        version: 1,
-        id: input.id,
-        created_at: iso8601(input.now),
-        visitor: Visitor {
-            id: input.visitor_id.to_string(),
-        },
-        trigger: input.trigger,
-        journey,
-        folded_steps: input.journey.folded(),
-        answers: input.answers.to_vec(),
-        message: input.message.to_string(),
-        summary,
+impl<'a> HandoffInput<'a> {
+    /// An input with defaults: English locale and summary, desktop, no
+    /// page, answers, trigger, search or message, a chat contact, consent
+    /// granted, the default size bound and a 30-minute session.
+    ///
+    /// ```
+    /// use pathlight::handoff::{build, HandoffInput};
+    /// use pathlight::journey::{Journey, StepKind, Visitor};
+    /// let visitor = Visitor::new("v1".into(), 0);
+    /// let mut j = Journey::default();
+    /// j.push(StepKind::PageView, 0, "/help", "Help");
+    /// let p = build(HandoffInput { message: "Hi", ..HandoffInput::new("v1-1".into(), &visitor, &j, 65_000) });
+    /// assert_eq!(p.journey[0].dwell_seconds, None);
+    /// assert_eq!(p.summary, "Viewed 1 page in 1 min. Asks: \"Hi\"");
+    /// ```
+    pub fn new(
+        id: String,
+        visitor: &'a crate::journey::Visitor,
+        journey: &'a Journey,
+        now: Millis,
+    ) -> Self {
+        HandoffInput {
+            id,
+            visitor,
+            locale: "en",
+            time_zone: None,
+            device: Device::Desktop,
+            journey,
+            page: None,
+            answers: &[],
+            trigger: None,
+            last_search: None,
+            message: "",
+            contact: Contact::default(),
+            consent: Consent::Granted,
+            agent_locale: AgentLocale::En,
+            max_bytes: DEFAULT_PAYLOAD_BYTES,
+            session_timeout: 30 * 60_000,
+            now,
+        }
     }
 }
 
-/// One paragraph an agent reads in seconds.
+/// Build the payload: every string cleaned, the contact completed from
+/// `identify` attributes, the summary written, then cut to `max_bytes`
+/// ([`fit`]).
 ///
 /// ```
-/// use pathlight::journey::{CurrentPage, Journey, StepKind};
-/// let mut j = Journey::default();
-/// j.push(StepKind::PageView, 0, "/", "Home");
-/// j.push(StepKind::PageView, 60_000, "/checkout", "Checkout");
-/// let page = CurrentPage::new("/checkout".into(), "".into(), "".into(), "".into(), "".into(), 60_000);
-/// let s = pathlight::handoff::summary(&j, Some(&page), &[], "My card fails", 180_000);
-/// assert_eq!(s, "Viewed 2 pages in 3 min: / → /checkout (now on /checkout for 2 min). Asks: \"My card fails\"");
+/// use pathlight::handoff::{build, Channel, Contact, HandoffInput};
+/// use pathlight::journey::{Journey, Visitor};
+/// let mut visitor = Visitor::new("v1".into(), 0);
+/// visitor.attributes.insert("email".into(), "dana@shop.example".into());
+/// let j = Journey::default();
+/// let p = build(HandoffInput {
+///     contact: Contact::new(Channel::Email),
+///     message: "Refund to 4111 1111 1111 1111?",
+///     ..HandoffInput::new("v1-1".into(), &visitor, &j, 0)
+/// });
+/// assert_eq!(p.contact.email.as_deref(), Some("dana@shop.example"));
+/// assert_eq!(p.visitor.attributes["email"], "[email]");
+/// assert_eq!(p.message, "Refund to [card]?");
 /// ```
-pub fn summary(
-    journey: &Journey,
-    page: Option<&CurrentPage>,
-    answers: &[AnswerSeen],
-    message: &str,
-    now: Millis,
-) -> String {
-    let pages: Vec<&str> = journey
-        .steps()
-        .iter()
-        .filter(|s| s.kind == StepKind::PageView)
-        .map(|s| s.path.as_str())
-        .collect();
-    let mut out = String::new();
-    let start = journey.steps().first().map_or(now, |s| s.at);
-    let n = journey.count(StepKind::PageView);
-    let noun = if n == 1 { "page" } else { "pages" };
-    out.push_str(&format!(
-        "Viewed {n} {noun} in {}",
-        human_duration(now.saturating_sub(start))
-    ));
-    if !pages.is_empty() {
-        let shown: Vec<&str> = pages.iter().rev().take(6).rev().copied().collect();
-        let lead = if pages.len() > shown.len() {
-            "… → "
-        } else {
-            ""
-        };
-        out.push_str(&format!(": {lead}{}", shown.join(" → ")));
-    }
-    if let Some(p) = page {
-        out.push_str(&format!(
-            " (now on {} for {})",
-            p.path,
-            human_duration(now.saturating_sub(p.since))
-        ));
-    }
-    out.push('.');
-    if !answers.is_empty() {
-        let opened: Vec<String> = answers
-            .iter()
-            .filter(|a| a.opened)
-            .map(|a| format!("'{}'", a.title))
-            .collect();
-        out.push_str(&format!(
-            " Was shown {} answer{}",
-            answers.len(),
-            if answers.len() == 1 { "" } else { "s" }
-        ));
-        if opened.is_empty() {
-            out.push_str(" and opened none.");
-        } else {
-            out.push_str(&format!(", read {}.", opened.join(", ")));
-        }
-    }
-    if !message.trim().is_empty() {
-        out.push_str(&format!(" Asks: \"{}\"", message.trim()));
-    }
-    out
+pub fn build(input: HandoffInput) -> HandoffPayload {
+    let j = input.journey;
+    let summary = summary::summary(
+        &SummaryInput {
+            journey: j,
+            page: input.page,
+            answers: input.answers,
+            trigger: input.trigger.as_ref().map(|t| t.id.as_str()),
+            message: input.message,
+            now: input.now,
+        },
+        input.agent_locale,
+    );
+    let attributes = if input.consent == Consent::Denied {
+        serde_json::Map::new()
+    } else {
+        collect::attributes(&input.visitor.attributes)
+    };
+    let folded = collect::folded(j);
+    let mut p = HandoffPayload {
+        version: 1,
+        id: clip(&input.id, MAX_VISITOR_ID + 16),
+        created_at: iso8601(input.now),
+        visitor: Visitor {
+            id: clip(&input.visitor.id, MAX_VISITOR_ID),
+            attributes,
+            locale: clean(input.locale, MAX_TAG),
+            time_zone: input
+                .time_zone
+                .map(|z| clean(z, MAX_TAG))
+                .filter(|z| !z.is_empty()),
+            device: input.device.into(),
+        },
+        trigger: input.trigger.map(|t| TriggerRef {
+            id: clip(&t.id, collect::MAX_ID),
+            message: clean(&t.message, MAX_TRIGGER_MESSAGE),
+        }),
+        journey: collect::steps(j, input.page, input.session_timeout, input.now),
+        folded_steps: folded.values().sum(),
+        folded,
+        answers: collect::answers(input.answers),
+        searches: collect::searches(j.steps(), input.last_search),
+        form_errors: collect::form_errors(j.steps()),
+        message: clean(input.message.trim(), input.max_bytes),
+        contact: input
+            .contact
+            .cleaned()
+            .filled_from(&input.visitor.attributes),
+        consent: input.consent,
+        summary,
+        summary_locale: input.agent_locale,
+    };
+    fit(&mut p, input.max_bytes);
+    p
 }

@@ -1,6 +1,7 @@
 //! The events the engine accepts: what the web layer captures and what the
 //! host reports. Values are raw here; the engine scrubs them on the way in.
 
+use crate::handoff::Contact;
 use serde_json::{Map, Value};
 
 /// Something that happened, as the web layer or the host reports it.
@@ -76,10 +77,15 @@ pub enum Event {
     },
     /// The visitor closed the nudge.
     NudgeDismissed,
-    /// The visitor asked for a person, with what they typed.
+    /// The visitor asked for a person, with what they typed and how they
+    /// want to be contacted. A channel the config does not enable is
+    /// refused (see [`Engine::check_contact`](crate::Engine::check_contact)).
     HandoffRequested {
         /// The visitor's own words (may be empty).
         message: String,
+        /// The channel they chose and the details they gave (untrusted;
+        /// cleaned and completed from `identify` attributes by the engine).
+        contact: Contact,
     },
 }
 

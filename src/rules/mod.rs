@@ -23,6 +23,9 @@ pub struct Env {
     /// UTC offsets in minutes of the time zones schedules name, as the
     /// browser computed them (`Intl`), refreshed by the web layer.
     pub zone_offsets: Vec<(String, i64)>,
+    /// The browser's own IANA time zone (`Asia/Jerusalem`), when known
+    /// (`Intl.DateTimeFormat().resolvedOptions().timeZone`).
+    pub time_zone: Option<String>,
 }
 
 impl Default for Env {
@@ -31,6 +34,7 @@ impl Default for Env {
             device: Device::Desktop,
             languages: vec!["en".into()],
             zone_offsets: Vec::new(),
+            time_zone: None,
         }
     }
 }

@@ -1,6 +1,6 @@
-//! What the browser says about the visitor: device class, languages, and the
-//! UTC offsets of the time zones the config's schedules name (computed with
-//! `Intl`, so the SDK ships no time-zone database).
+//! What the browser says about the visitor: device class, languages, its own
+//! time zone, and the UTC offsets of the time zones the config's schedules
+//! name (computed with `Intl`, so the SDK ships no time-zone database).
 
 use crate::rules::{Device, Env};
 use wasm_bindgen::JsCast;
@@ -42,7 +42,28 @@ pub fn read(zones: &[String]) -> Env {
         device,
         languages,
         zone_offsets,
+        time_zone: own_zone(),
     }
+}
+
+/// The browser's IANA time zone
+/// (`Intl.DateTimeFormat().resolvedOptions().timeZone`), when it says.
+fn own_zone() -> Option<String> {
+    let intl = js_sys::Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    let ctor: js_sys::Function = js_sys::Reflect::get(&intl, &"DateTimeFormat".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let fmt = js_sys::Reflect::construct(&ctor, &js_sys::Array::new()).ok()?;
+    let resolved: js_sys::Function = js_sys::Reflect::get(&fmt, &"resolvedOptions".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let opts = resolved.call0(&fmt).ok()?;
+    let zone = js_sys::Reflect::get(&opts, &"timeZone".into())
+        .ok()?
+        .as_string()?;
+    (!zone.is_empty() && zone.len() <= 64).then_some(zone)
 }
 
 /// The UTC offset of IANA zone `zone` now, in minutes; `None` for a zone the

@@ -60,7 +60,7 @@ test('a dwell on checkout shows the payment answers, and the handoff carries the
   ]);
   assert.equal(p.trigger.id, 'checkout-help');
   assert.equal(p.message, 'My card keeps failing');
-  assert.match(p.summary, /Viewed 4 pages .*\/checkout.*read 'Why was my card declined\?'.*Asks: "My card keeps failing"/);
+  assert.match(p.summary, /Viewed 4 pages .*\/checkout.*Read 'Why was my card declined\?' and rated it not helpful.*Asks: "My card keeps failing"/);
   // The demo inbox shows the summary.
   assert.match(await page.locator('#handoffs').textContent(), /Viewed 4 pages/);
   assert.deepEqual(problems, []);
