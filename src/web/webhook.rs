@@ -1,1 +1,210 @@
-//! Webhook delivery over fetch and sendBeacon (being written).
+//! Handoff delivery to the webhook over `fetch` and `sendBeacon`. What to
+//! send, when, and what an answer means is decided by the pure
+//! [`crate::transport::outbox`]; this module only performs one request and
+//! turns whatever happens into an [`Outcome`]. Nothing here panics or throws
+//! into the page.
+//!
+//! # Driving it (from the runtime)
+//!
+//! ```text
+//! on load:      (outbox, warning) = Outbox::decode(stored); outbox.retry_failed(now); send_due()
+//! on handoff:   outbox.push(key, url, body, now)?; save; send_due()
+//! send_due():   for key in outbox.due(now) {
+//!                   outbox.start(&key, now); save;
+//!                   spawn_local(async {
+//!                       let answer = webhook::send(url, &key, body, policy.timeout).await;
+//!                       match outbox.record(&key, answer.outcome, now(), Math.random()) {
+//!                           Report::Delivered => status from answer.reply,
+//!                           Report::Failed { reason } => emit 'error' (the payload stays),
+//!                           _ => {}
+//!                       }
+//!                       save; arm the timer for outbox.next_wake()
+//!                   })
+//!               }
+//! on timer:     send_due()
+//! on online:    outbox.retry_failed(now); send_due()
+//! on pagehide:  keys = outbox.beacon_batch(BEACON_LIMIT);
+//!               queued = keys where webhook::beacon(url, key, body);
+//!               outbox.mark_beaconed(&queued); save(outbox.encode())
+//! on storage:   outbox.merge(&Outbox::decode(new_value).0) → save if true
+//! ```
+//!
+//! Hold no `RefCell` borrow of the outbox across the `await`.
+//!
+//! # What the webhook's server must do
+//!
+//! - Deduplicate by key: the `Idempotency-Key` header on `fetch`, the
+//!   `idempotency_key` query parameter on beacons (the same value). A
+//!   repeated key must not open a second conversation; answering 2xx or 409
+//!   to it stops the retries.
+//! - Cross-origin: allow `POST` with the `Content-Type` and
+//!   `Idempotency-Key` request headers in its CORS preflight, and list
+//!   `Retry-After` in `Access-Control-Expose-Headers` (otherwise the browser
+//!   hides it and plain backoff applies). Beacons arrive as
+//!   `text/plain;charset=UTF-8` whose body is the JSON payload.
+
+use crate::time::Millis;
+use crate::transport::outbox::{beacon_url, classify, Outcome};
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Blob, BlobPropertyBag, Headers, RequestInit, Response};
+
+/// The beacon body's type: CORS-safelisted, so a cross-origin beacon is
+/// sent without a preflight (an `application/json` beacon is refused).
+pub const BEACON_TYPE: &str = "text/plain;charset=UTF-8";
+
+/// POST `body` (JSON) to `url` with `Idempotency-Key: key`, aborted after
+/// `timeout` ms, without credentials. The status and `Retry-After` go
+/// through [`classify`]; a network failure, an abort or any JS exception
+/// becomes [`Outcome::Retry`] with a readable reason. The answer's body is
+/// not read (see [`send`] for that).
+///
+/// ```no_run
+/// # async fn demo() {
+/// use pathlight::transport::outbox::Outcome;
+/// let outcome = pathlight::web::webhook::post(
+///     "https://hooks.example/handoff", "h-1", "{\"id\":\"h-1\"}", 10_000,
+/// ).await;
+/// if let Outcome::Retry { reason, .. } = &outcome {
+///     web_sys::console::log_1(&reason.as_str().into());
+/// }
+/// # }
+/// ```
+pub async fn post(url: &str, key: &str, body: &str, timeout: Millis) -> Outcome {
+    exchange(url, key, body, timeout, false).await.outcome
+}
+
+/// The longest 2xx answer body [`send`] returns, in bytes; a longer one is
+/// dropped (the payload still counts as delivered).
+pub const MAX_REPLY: usize = 16 * 1024;
+
+/// What [`send`] got back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// What the attempt came to, as from [`post`].
+    pub outcome: Outcome,
+    /// The body of a 2xx answer (at most [`MAX_REPLY`] bytes, read within
+    /// the same timeout), for `transport::status::from_reply` after
+    /// `JSON.parse`-ing it with serde. `None` when empty, unreadable or
+    /// too long.
+    pub reply: Option<String>,
+}
+
+/// Like [`post`], and also read a 2xx answer's body (a webhook may answer
+/// with the queue position and expected wait).
+///
+/// ```no_run
+/// # async fn demo() {
+/// let answer = pathlight::web::webhook::send(
+///     "https://hooks.example/handoff", "h-1", "{\"id\":\"h-1\"}", 10_000,
+/// ).await;
+/// let _reply: Option<String> = answer.reply;
+/// # }
+/// ```
+pub async fn send(url: &str, key: &str, body: &str, timeout: Millis) -> Answer {
+    exchange(url, key, body, timeout, true).await
+}
+
+async fn exchange(url: &str, key: &str, body: &str, timeout: Millis, read: bool) -> Answer {
+    let failed = |outcome| Answer {
+        outcome,
+        reply: None,
+    };
+    let Some(window) = web_sys::window() else {
+        return failed(Outcome::network("fetch is not available here"));
+    };
+    let controller = match AbortController::new() {
+        Ok(c) => c,
+        Err(e) => return failed(Outcome::network(&describe(&e))),
+    };
+    let init = match request(key, body, &controller) {
+        Ok(init) => init,
+        Err(e) => return failed(Outcome::network(&describe(&e))),
+    };
+    let signal = controller.signal();
+    // Dropping the timer (when this function returns) cancels it; until
+    // then it also bounds reading the answer's body.
+    let delay = u32::try_from(timeout).unwrap_or(u32::MAX);
+    let _abort = Timeout::new(delay, move || controller.abort());
+    let response = match JsFuture::from(window.fetch_with_str_and_init(url, &init)).await {
+        Ok(value) => match value.dyn_into::<Response>() {
+            Ok(response) => response,
+            Err(_) => {
+                return failed(Outcome::network(
+                    "fetch answered something that is not a response",
+                ))
+            }
+        },
+        Err(_) if signal.aborted() => return failed(Outcome::timed_out(timeout)),
+        Err(e) => return failed(Outcome::network(&describe(&e))),
+    };
+    let status = response.status();
+    let retry_after = response.headers().get("Retry-After").ok().flatten();
+    let now = js_sys::Date::now() as Millis;
+    let outcome = classify(status, retry_after.as_deref(), now);
+    let reply = if read && (200..300).contains(&status) {
+        reply(&response).await
+    } else {
+        None
+    };
+    Answer { outcome, reply }
+}
+
+/// The answer's body as text, if it is short and arrives in time.
+async fn reply(response: &Response) -> Option<String> {
+    let promise = response.text().ok()?;
+    let text = JsFuture::from(promise).await.ok()?.as_string()?;
+    (!text.trim().is_empty() && text.len() <= MAX_REPLY).then_some(text)
+}
+
+/// The `fetch` options: POST, JSON, the key, no credentials, no keepalive
+/// (a keepalive request shares the 64 KiB quota beacons need on
+/// `pagehide`), and the abort signal.
+fn request(key: &str, body: &str, controller: &AbortController) -> Result<RequestInit, JsValue> {
+    let headers = Headers::new()?;
+    headers.set("Content-Type", "application/json")?;
+    headers.set("Idempotency-Key", key)?;
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(body));
+    init.set_signal(Some(&controller.signal()));
+    // Set as plain properties: no extra web-sys features needed.
+    js_sys::Reflect::set(&init, &"credentials".into(), &"omit".into())?;
+    js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::FALSE)?;
+    Ok(init)
+}
+
+/// A JS exception as text: `message` of an `Error`, else its string form.
+fn describe(error: &JsValue) -> String {
+    if let Some(e) = error.dyn_ref::<js_sys::Error>() {
+        return String::from(e.message());
+    }
+    error.as_string().unwrap_or_default()
+}
+
+/// Queue `body` with `navigator.sendBeacon` to `url` plus
+/// `idempotency_key=<key>` (see [`beacon_url`]), as a
+/// [`BEACON_TYPE`] blob. Returns whether the browser queued it (false when
+/// over the quota, unsupported, or anything threw).
+///
+/// ```no_run
+/// let queued = pathlight::web::webhook::beacon("https://hooks.example/handoff", "h-1", "{}");
+/// assert!(queued || !queued);
+/// ```
+pub fn beacon(url: &str, key: &str, body: &str) -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let options = BlobPropertyBag::new();
+    options.set_type(BEACON_TYPE);
+    let parts = js_sys::Array::of1(&JsValue::from_str(body));
+    let Ok(blob) = Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return false;
+    };
+    window
+        .navigator()
+        .send_beacon_with_opt_blob(&beacon_url(url, key), Some(&blob))
+        .unwrap_or(false)
+}
