@@ -258,6 +258,49 @@ pub fn text_on(bg: Rgb) -> Rgb {
     }
 }
 
+/// The widget card's background in the light palette.
+pub const LIGHT_CARD: Rgb = Rgb::WHITE;
+
+/// The widget card's background in the dark palette (`prefers-color-scheme:
+/// dark`); `--bg` in the widget's stylesheet.
+pub const DARK_CARD: Rgb = Rgb::new(0x1c, 0x21, 0x28);
+
+/// A team's accent made readable in both of the widget's palettes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Accents {
+    /// The accent on the light card (links, outlines, button fills).
+    pub light: Rgb,
+    /// Text on a `light` fill (the launcher, the send button).
+    pub light_text: Rgb,
+    /// The accent on the dark card.
+    pub dark: Rgb,
+    /// Text on a `dark` fill.
+    pub dark_text: Rgb,
+}
+
+/// The accent for each palette: moved just enough along its own hue to
+/// reach 4.5:1 against [`LIGHT_CARD`] and against [`DARK_CARD`], with black
+/// or white text on each. A dark brand colour is lightened for dark mode
+/// rather than left unreadable on the dark card.
+///
+/// ```
+/// use pathlight::theme::{accents, contrast, Rgb, DARK_CARD, LIGHT_CARD};
+/// let a = accents(Rgb::parse("navy").unwrap());
+/// assert_eq!(a.light, Rgb::parse("navy").unwrap());
+/// assert!(contrast(a.dark, DARK_CARD) >= 4.5);
+/// assert!(contrast(a.light, LIGHT_CARD) >= 4.5);
+/// ```
+pub fn accents(accent: Rgb) -> Accents {
+    let light = ensure_contrast(accent, LIGHT_CARD, 4.5);
+    let dark = ensure_contrast(accent, DARK_CARD, 4.5);
+    Accents {
+        light,
+        light_text: text_on(light),
+        dark,
+        dark_text: text_on(dark),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,5 +493,61 @@ mod tests {
             assert_eq!(c(s).to_css(), s);
         }
         assert_eq!(c("#ABC").to_css(), "#aabbcc");
+    }
+
+    #[test]
+    fn accents_read_on_both_cards() {
+        let mut samples: Vec<Rgb> = [
+            "navy", "#1f5eff", "#0b57d0", "purple", "teal", "black", "white", "#ffd60a", "red",
+            "#777", "#1c2128", "orange",
+        ]
+        .iter()
+        .map(|s| c(s))
+        .collect();
+        for r in (0..=255).step_by(51) {
+            for g in (0..=255).step_by(51) {
+                for b in (0..=255).step_by(51) {
+                    samples.push(Rgb::new(r, g, b));
+                }
+            }
+        }
+        for accent in samples {
+            let a = accents(accent);
+            assert!(contrast(a.light, LIGHT_CARD) >= 4.5, "{accent:?}: {a:?}");
+            assert!(contrast(a.dark, DARK_CARD) >= 4.5, "{accent:?}: {a:?}");
+            assert!(contrast(a.light_text, a.light) >= 4.5, "{accent:?}: {a:?}");
+            assert!(contrast(a.dark_text, a.dark) >= 4.5, "{accent:?}: {a:?}");
+            if contrast(accent, DARK_CARD) >= 4.5 {
+                assert_eq!(a.dark, accent, "a readable accent is kept");
+            }
+            // The hue holds (near-greys excepted: rounding moves theirs).
+            let chroma =
+                accent.r.max(accent.g).max(accent.b) - accent.r.min(accent.g).min(accent.b);
+            if let (Some(before), Some(after), true) = (hue(accent), hue(a.dark), chroma >= 51) {
+                let d = (before - after).abs();
+                assert!(d.min(360.0 - d) < 4.0, "{accent:?} -> {:?}", a.dark);
+            }
+        }
+        // The demo's blue needs no change on white but is lightened for dark.
+        let navy = accents(c("navy"));
+        assert_eq!(navy.light, c("navy"));
+        assert!(navy.dark.luminance() > c("navy").luminance());
+        assert_eq!(navy.dark_text, Rgb::BLACK);
+    }
+
+    #[test]
+    fn the_cards_are_the_stylesheets_backgrounds() {
+        let css = include_str!("web/widget.css");
+        let dark = css
+            .split("@media (prefers-color-scheme: dark)")
+            .nth(1)
+            .expect("a dark palette");
+        let bg = |block: &str| {
+            let at = block.find("--bg:").expect("--bg") + "--bg:".len();
+            let value = block[at..].split(';').next().unwrap_or("");
+            Rgb::parse(value).unwrap()
+        };
+        assert_eq!(bg(css), LIGHT_CARD);
+        assert_eq!(bg(dark), DARK_CARD);
     }
 }
