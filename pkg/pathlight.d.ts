@@ -12,6 +12,8 @@ export interface Config {
   $schema?: string;
   version: 1;
   triggers: Trigger[];
+  /** How the visitor reaches a person. */
+  handoff?: HandoffConfig;
 }
 
 /** When to show a nudge and what to put in it. */
@@ -119,30 +121,85 @@ export type StepKind =
   | 'search' | 'searchNoResults' | 'exitIntent' | 'idle' | 'returned'
   | 'custom' | 'identify' | 'nudgeShown' | 'answerOpened' | 'feedback' | 'nudgeDismissed' | 'handoff';
 
+/** A contact channel the handoff form can offer. */
+export type Channel = 'chat' | 'email' | 'sms' | 'callback';
+
+/** The `handoff` section of the config: how the visitor reaches a person. */
+export interface HandoffConfig {
+  /** The channels the form offers, in order. Default `['chat', 'email']`. */
+  channels?: Channel[];
+  /** The language of the agent's summary: en, tl, be, tr, he or ms. Default `'en'`. */
+  agentLocale?: string;
+  /** Largest payload in bytes (4096–60000, default 32768); older steps fold into counts. */
+  maxBytes?: number;
+  /** POST every handoff here (absolute https, http on localhost, or a path on this site). */
+  webhook?: { url: string; timeoutSeconds?: number; maxAttempts?: number; maxAgeHours?: number };
+  /** Open the company's chat tool with the context attached. */
+  adapter?: 'intercom' | 'zendesk' | 'helpscout' | 'crisp' | 'chatwoot' | 'livechat' | 'tawk' | 'hubspot' | 'freshchat';
+  /** How long to wait for the chat tool's script (1–30 s, default 5). */
+  adapterTimeoutSeconds?: number;
+  /** Offered to the visitor when the handoff fails for good. */
+  fallback?: { email?: string; phone?: string; url?: string };
+}
+
 /** The handoff payload, v1. Schema: `pathlight/schema/handoff.v1.schema.json`. */
 export interface HandoffPayload {
   version: 1;
-  /** Unique id; use it as the idempotency key. */
+  /** Unique id; it is also the webhook's `Idempotency-Key`. */
   id: string;
   createdAt: string;
-  visitor: { id: string };
+  visitor: {
+    id: string;
+    /** From `identify` (redacted). */
+    attributes: Record<string, string | number | boolean>;
+    locale: string;
+    timeZone?: string;
+    device: 'mobile' | 'tablet' | 'desktop';
+  };
   trigger: { id: string; message: string } | null;
-  journey: {
-    kind: StepKind;
-    at: string;
-    path: string;
-    detail?: string;
-  }[];
+  /** Oldest first, redacted. */
+  journey: { kind: StepKind; at: string; path: string; detail?: string; dwellSeconds?: number }[];
+  /** Steps left out to stay under `maxBytes`, in total and by kind. */
   foldedSteps: number;
+  folded: Partial<Record<StepKind, number>>;
   answers: { id: string; title: string; triggerId: string; opened: boolean; helpful?: boolean }[];
+  searches: { query: string; at: string; results?: number }[];
+  formErrors: { at: string; path: string; message: string }[];
+  /** What the visitor typed. */
   message: string;
-  /** A paragraph for the agent. */
+  /** How the visitor wants to be reached. */
+  contact: { channel: Channel; name?: string; email?: string; phone?: string; preferredTime?: string };
+  consent: 'granted' | 'pending' | 'denied';
+  /** A paragraph for the agent, in `summaryLocale`. */
   summary: string;
+  summaryLocale: string;
 }
+
+/**
+ * What an `on('handoff')` handler may return (or resolve its promise with)
+ * to tell the visitor what happens next. Returning nothing means accepted.
+ */
+export type HandoffReply =
+  | void
+  | { status: 'accepted' }
+  | { status: 'queued'; position?: number; waitSeconds?: number }
+  | { status: 'rejected'; reason: string };
+
+/** Where a handoff stands (the `delivery` event). */
+export type DeliveryStatus = { id: string } & (
+  | { status: 'sending' | 'accepted' | 'opened' }
+  | { status: 'queued'; position?: number; waitSeconds?: number }
+  | { status: 'rejected'; reason: string }
+  | { status: 'retrying'; reason: string }
+  | { status: 'failed'; reason: string }
+);
 
 export interface EventMap {
   nudge: Nudge;
+  /** The visitor asked for a person. The handler may return a `HandoffReply` or a promise of one. */
   handoff: HandoffPayload;
+  /** A handoff's delivery moved on (sending, queued, accepted, retrying, failed…). */
+  delivery: DeliveryStatus;
   error: PathlightError;
   /** The visitor opened an answer. */
   answer: { id: string };
@@ -183,7 +240,10 @@ export interface PathlightInstance {
   /** Why each trigger is or is not showing right now. */
   explain(): Explanation[];
   /** Listen to an event. Handlers that throw are reported to `error` handlers, never to the page. */
-  on<K extends keyof EventMap>(event: K, handler: (value: EventMap[K]) => void): void;
+  on<K extends keyof EventMap>(
+    event: K,
+    handler: (value: EventMap[K]) => K extends 'handoff' ? HandoffReply | Promise<HandoffReply> : void,
+  ): void;
   /** Remove a handler added with `on`. */
   off<K extends keyof EventMap>(event: K, handler: (value: EventMap[K]) => void): void;
   /** Remove every listener, timer and element Pathlight added. */

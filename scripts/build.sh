@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 cargo build --release --target wasm32-unknown-unknown --lib
 rm -rf pkg/core pkg/schema
-wasm-bindgen target/wasm32-unknown-unknown/release/pathlight.wasm \
+wasm-bindgen "${CARGO_TARGET_DIR:-target}"/wasm32-unknown-unknown/release/pathlight.wasm \
   --target web --out-dir pkg/core --out-name pathlight
 # binaryen from npm (pinned in package-lock.json): Debian's wasm-opt 108
 # rewrites the export of wasm-bindgen's externref table to the wrong table.

@@ -121,6 +121,46 @@ strings! {
     /// Said politely (an `aria-live` region) before a nudge's message:
     /// "Help suggestion:".
     nudge_announcement = "nudgeAnnouncement",
+    /// The handoff form's name field: "Your name".
+    handoff_name = "handoffName",
+    /// The handoff form's email field: "Email".
+    handoff_email = "handoffEmail",
+    /// The handoff form's phone field: "Phone number".
+    handoff_phone = "handoffPhone",
+    /// The handoff form's preferred-time field: "Best time to call (optional)".
+    handoff_time = "handoffTime",
+    /// The legend of the contact channel choice: "How should we reach you?".
+    channel_legend = "channelLegend",
+    /// The chat channel: "Chat here".
+    channel_chat = "channelChat",
+    /// The email channel: "Email me".
+    channel_email = "channelEmail",
+    /// The SMS channel: "Text me".
+    channel_sms = "channelSms",
+    /// The callback channel: "Call me back".
+    channel_callback = "channelCallback",
+    /// While the handoff is on its way: "Sending…".
+    handoff_sending = "handoffSending",
+    /// The queue position; `{position}` is the number (see
+    /// [`Strings::queued`]).
+    handoff_queued = "handoffQueued",
+    /// The expected wait; `{minutes}` is the number (see [`Strings::wait`]).
+    handoff_wait = "handoffWait",
+    /// The team declined the request; `{reason}` is theirs (see
+    /// [`Strings::rejected`]).
+    handoff_rejected = "handoffRejected",
+    /// Delivery is being retried: "We'll keep trying…".
+    handoff_retrying = "handoffRetrying",
+    /// The conversation opened in the company's chat tool.
+    handoff_opened = "handoffOpened",
+    /// Before the fallback email address: "Email us at".
+    fallback_email = "fallbackEmail",
+    /// Before the fallback phone number: "Call us at".
+    fallback_phone = "fallbackPhone",
+    /// The fallback contact form link: "Use our contact form".
+    fallback_form = "fallbackForm",
+    /// Back to the answers while waiting: "Keep reading answers".
+    keep_reading = "keepReading",
 }
 
 impl Strings {
@@ -132,6 +172,41 @@ impl Strings {
     /// ```
     pub fn no_results(&self, query: &str) -> String {
         self.no_results.replace("{query}", query)
+    }
+
+    /// The queue position message.
+    ///
+    /// ```
+    /// let (_, s) = pathlight::i18n::for_locales(&["en"]);
+    /// assert_eq!(s.queued(3), "You're number 3 in the queue.");
+    /// ```
+    pub fn queued(&self, position: u32) -> String {
+        self.handoff_queued
+            .replace("{position}", &position.to_string())
+    }
+
+    /// The expected-wait message, in whole minutes (at least 1).
+    ///
+    /// ```
+    /// let (_, s) = pathlight::i18n::for_locales(&["tr"]);
+    /// assert_eq!(s.wait(90), "Tahmini bekleme süresi: yaklaşık 2 dakika.");
+    /// ```
+    pub fn wait(&self, seconds: u32) -> String {
+        let minutes = seconds.div_ceil(60).max(1);
+        self.handoff_wait.replace("{minutes}", &minutes.to_string())
+    }
+
+    /// The message for a declined handoff, with the team's reason.
+    ///
+    /// ```
+    /// let (_, s) = pathlight::i18n::for_locales(&["en"]);
+    /// assert_eq!(
+    ///     s.rejected("We're closed today"),
+    ///     "We couldn't take your request: We're closed today"
+    /// );
+    /// ```
+    pub fn rejected(&self, reason: &str) -> String {
+        self.handoff_rejected.replace("{reason}", reason)
     }
 }
 
@@ -174,6 +249,25 @@ const EN: [&str; N] = [
     "Sorry, we couldn't reach a person just now. Your question is saved; please try again in a moment.",
     "Possibly out of date",
     "Help suggestion:",
+    "Your name",
+    "Email",
+    "Phone number",
+    "Best time to call (optional)",
+    "How should we reach you?",
+    "Chat here",
+    "Email me",
+    "Text me",
+    "Call me back",
+    "Sending…",
+    "You're number {position} in the queue.",
+    "Expected wait: about {minutes} min.",
+    "We couldn't take your request: {reason}",
+    "We'll keep trying to send it, even if you leave this page, and let you know here.",
+    "Your conversation is open in our chat, with your question and the pages you viewed.",
+    "Email us at",
+    "Call us at",
+    "Use our contact form",
+    "Keep reading answers",
 ];
 
 const TL: [&str; N] = [
@@ -198,6 +292,25 @@ const TL: [&str; N] = [
     "Paumanhin, hindi kami makakonekta sa isang tao ngayon. Naka-save ang iyong tanong; pakisubukang muli maya-maya.",
     "Maaaring luma na",
     "Mungkahing tulong:",
+    "Ang pangalan mo",
+    "Email",
+    "Numero ng telepono",
+    "Pinakamagandang oras para tumawag (opsyonal)",
+    "Paano ka namin makakausap?",
+    "Mag-chat dito",
+    "I-email ako",
+    "I-text ako",
+    "Tawagan ako",
+    "Ipinapadala…",
+    "Ikaw ay pang-{position} sa pila.",
+    "Tinatayang paghihintay: mga {minutes} minuto.",
+    "Hindi namin matanggap ang iyong kahilingan: {reason}",
+    "Patuloy naming susubukang ipadala ito, kahit umalis ka sa pahinang ito, at ipapaalam namin dito.",
+    "Bukas na ang iyong usapan sa aming chat, kasama ang iyong tanong at ang mga pahinang binuksan mo.",
+    "Mag-email sa amin sa",
+    "Tawagan kami sa",
+    "Gamitin ang aming contact form",
+    "Magpatuloy sa pagbabasa ng mga sagot",
 ];
 
 const BE: [&str; N] = [
@@ -222,6 +335,25 @@ const BE: [&str; N] = [
     "Прабачце, зараз не ўдалося звязацца з супрацоўнікам. Ваша пытанне захавана — паспрабуйце крыху пазней.",
     "Магчыма, неактуальна",
     "Падказка:",
+    "Ваша імя",
+    "Электронная пошта",
+    "Нумар тэлефона",
+    "Зручны час для званка (неабавязкова)",
+    "Як з вамі звязацца?",
+    "Чат тут",
+    "Напішыце мне на пошту",
+    "Дашліце SMS",
+    "Патэлефануйце мне",
+    "Адпраўляем…",
+    "Ваш нумар у чарзе: {position}.",
+    "Чаканне: каля {minutes} хв.",
+    "Мы не можам прыняць запыт: {reason}",
+    "Мы будзем спрабаваць адправіць яго, нават калі вы пакінеце старонку, і паведамім тут.",
+    "Размова адкрыта ў нашым чаце разам з вашым пытаннем і старонкамі, якія вы праглядалі.",
+    "Пішыце нам:",
+    "Тэлефануйце нам:",
+    "Форма зваротнай сувязі",
+    "Чытаць адказы далей",
 ];
 
 const TR: [&str; N] = [
@@ -246,6 +378,25 @@ const TR: [&str; N] = [
     "Üzgünüz, şu anda bir temsilciye ulaşamadık. Sorunuz kaydedildi; lütfen birazdan tekrar deneyin.",
     "Güncel olmayabilir",
     "Yardım önerisi:",
+    "Adınız",
+    "E-posta",
+    "Telefon numarası",
+    "Aramamız için uygun zaman (isteğe bağlı)",
+    "Size nasıl ulaşalım?",
+    "Buradan sohbet",
+    "E-posta gönderin",
+    "SMS gönderin",
+    "Beni geri arayın",
+    "Gönderiliyor…",
+    "Sırada {position}. sıradasınız.",
+    "Tahmini bekleme süresi: yaklaşık {minutes} dakika.",
+    "İsteğinizi alamadık: {reason}",
+    "Bu sayfadan ayrılsanız bile göndermeyi denemeye devam edeceğiz ve sonucu burada bildireceğiz.",
+    "Görüşmeniz, sorunuz ve baktığınız sayfalarla birlikte sohbetimizde açıldı.",
+    "Bize e-posta gönderin:",
+    "Bizi arayın:",
+    "İletişim formumuzu kullanın",
+    "Yanıtları okumaya devam edin",
 ];
 
 // Hebrew: plain ASCII quotes around the query (curly ones are not mirrored
@@ -272,6 +423,25 @@ const HE: [&str; N] = [
     "מצטערים, לא הצלחנו להשיג נציג כרגע. השאלה נשמרה; אפשר לנסות שוב בעוד רגע.",
     "ייתכן שהמידע לא עדכני",
     "הצעה לעזרה:",
+    "שם",
+    "דוא״ל",
+    "מספר טלפון",
+    "זמן נוח לשיחה (לא חובה)",
+    "איך ליצור קשר?",
+    "צ׳אט כאן",
+    "בדוא״ל",
+    "בהודעת SMS",
+    "שיחה חוזרת",
+    "שולחים…",
+    "המקום בתור: {position}.",
+    "זמן המתנה משוער: כ-{minutes} דקות.",
+    "לא הצלחנו לקבל את הפנייה: {reason}",
+    "נמשיך לנסות לשלוח גם אם הדף ייסגר, ונעדכן כאן.",
+    "השיחה נפתחה בצ׳אט שלנו, עם השאלה ורשימת הדפים שנצפו.",
+    "אפשר לכתוב לנו אל",
+    "אפשר להתקשר אלינו:",
+    "לטופס יצירת הקשר",
+    "להמשיך לקרוא תשובות",
 ];
 
 const MS: [&str; N] = [
@@ -296,6 +466,25 @@ const MS: [&str; N] = [
     "Maaf, kami tidak dapat menghubungi wakil kami buat masa ini. Soalan anda telah disimpan; sila cuba lagi sebentar lagi.",
     "Mungkin tidak terkini",
     "Cadangan bantuan:",
+    "Nama anda",
+    "E-mel",
+    "Nombor telefon",
+    "Masa terbaik untuk menelefon (pilihan)",
+    "Bagaimana kami boleh menghubungi anda?",
+    "Sembang di sini",
+    "E-mel saya",
+    "Hantar SMS",
+    "Telefon saya semula",
+    "Menghantar…",
+    "Anda nombor {position} dalam giliran.",
+    "Anggaran masa menunggu: kira-kira {minutes} minit.",
+    "Kami tidak dapat menerima permintaan anda: {reason}",
+    "Kami akan terus cuba menghantarnya, walaupun anda meninggalkan halaman ini, dan memaklumkan anda di sini.",
+    "Perbualan anda telah dibuka dalam sembang kami, bersama soalan anda dan halaman yang anda lawati.",
+    "E-mel kami di",
+    "Hubungi kami di",
+    "Gunakan borang hubungan kami",
+    "Teruskan membaca jawapan",
 ];
 
 static TABLES: [Table; 6] = [
@@ -523,8 +712,8 @@ mod tests {
     use serde_json::json;
 
     /// Strings that may equal English in a translation (proper nouns, or
-    /// words languages share). None so far.
-    const SAME_AS_ENGLISH: &[(&str, &str)] = &[];
+    /// words languages share): Tagalog says "Email" too.
+    const SAME_AS_ENGLISH: &[(&str, &str)] = &[("tl", "handoffEmail")];
 
     #[test]
     fn every_locale_has_every_string() {
@@ -541,6 +730,12 @@ mod tests {
             }
             assert!(s.no_results.contains("{query}"), "{tag}.noResults");
             assert!(!s.no_results("xyz").contains("{query}"));
+            assert!(s.queued(7).contains('7'), "{tag}.handoffQueued");
+            assert!(s.wait(600).contains("10"), "{tag}.handoffWait");
+            assert!(
+                s.rejected("Closed").contains("Closed"),
+                "{tag}.handoffRejected"
+            );
         }
     }
 

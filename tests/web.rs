@@ -230,12 +230,10 @@ fn a_throwing_handler_is_reported_not_rethrown() {
         messages,
         [
             "Pathlight: an event handler threw",
-            "Pathlight: no handoff handler accepted the handoff"
+            "Pathlight: no handoff transport: add an on('handoff') handler, or handoff.webhook or handoff.adapter to the config"
         ]
     );
-    assert!(
-        text(&shadow(), ".view:not([hidden]) p").starts_with("Sorry, we couldn't reach a person")
-    );
+    assert!(text(&shadow(), ".hstatus .hmain").starts_with("Sorry, we couldn't reach a person"));
     pl.destroy();
     drop(on_error);
 }

@@ -2,8 +2,8 @@
 //! [`super::convert`]) and calls into the runtime.
 
 use super::convert::{
-    config_from_js, document, error_to_js, get, knowledge_from_js, object_arg, options, string_arg,
-    to_js,
+    config_from_js, document, error_to_js, get, handoff_details, knowledge_from_js, object_arg,
+    options, string_arg, to_js,
 };
 use super::runtime::{Runtime, TOPICS};
 use crate::config;
@@ -219,6 +219,39 @@ impl Pathlight {
         let attrs = object_arg(&attributes, "identify(attributes)").map_err(|e| error_to_js(&e))?;
         self.rt.dispatch(Event::Identify(attrs));
         Ok(())
+    }
+
+    /// Ask for a person on the visitor's behalf (e.g. from your own
+    /// "Contact us" button): the same handoff as the widget's form, with
+    /// the journey attached. The channel must be one `handoff.channels`
+    /// enables (default the first, `chat`); it is never replaced by another.
+    /// Details `identify` already gave need not be repeated.
+    ///
+    /// ```js
+    /// pl.handoff({ message: 'Order #1234 never arrived', channel: 'email', email: 'ada@example.com' });
+    /// ```
+    pub fn handoff(&self, details: JsValue) -> Result<(), JsValue> {
+        self.live("handoff(details)")?;
+        let (message, contact) = handoff_details(&details).map_err(|e| error_to_js(&e))?;
+        self.rt.request_handoff(message, contact).map_err(|e| {
+            error_to_js(&crate::Error::Argument {
+                call: "Pathlight.handoff(details.channel)",
+                message: e.to_string(),
+            })
+        })
+    }
+
+    /// The handoffs the webhook has not taken yet (they are retried on the
+    /// next page load and when the browser comes back online):
+    /// `[{ id, state: 'pending' | 'sending' | 'failed', attempts, lastError }]`.
+    ///
+    /// ```js
+    /// if (pl.pendingHandoffs().some((h) => h.state === 'failed')) showBanner();
+    /// ```
+    #[wasm_bindgen(js_name = pendingHandoffs)]
+    pub fn pending_handoffs(&self) -> Result<JsValue, JsValue> {
+        self.live("pendingHandoffs()")?;
+        Ok(self.rt.pending_handoffs())
     }
 
     /// Listen to `'nudge'`, `'handoff'` or `'error'`. A handler that throws

@@ -7,6 +7,7 @@
 //! validation problems attached as `error.problems`.
 
 use crate::error::Error;
+use crate::handoff::{Channel, Contact};
 use crate::validate::{closest, parse_json, whole, Problems, MAX_DOCUMENT};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -176,4 +177,56 @@ pub fn js_type(value: &JsValue) -> &'static str {
     } else {
         "an object"
     }
+}
+
+/// The argument of `pl.handoff(details)`: `{ message?, channel?, name?,
+/// email?, phone?, preferredTime? }` as the message and the contact.
+/// Whether the channel is enabled is the engine's to say.
+pub fn handoff_details(value: &JsValue) -> Result<(String, Contact), Error> {
+    const CALL: &str = "Pathlight.handoff(details)";
+    const KEYS: &[&str] = &[
+        "message",
+        "channel",
+        "name",
+        "email",
+        "phone",
+        "preferredTime",
+    ];
+    let map = object_arg(value, CALL)?;
+    if let Some(key) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
+        let hint = match closest(key, KEYS) {
+            Some(k) => format!("did you mean `{k}`?"),
+            None => format!("known keys: {}", KEYS.join(", ")),
+        };
+        return Err(Error::Argument {
+            call: CALL,
+            message: format!("unknown key `{key}` ({hint})"),
+        });
+    }
+    let text = |key: &'static str, call: &'static str| -> Result<Option<String>, Error> {
+        match map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.chars().count() <= 2000 => Ok(Some(s.clone())),
+            Some(_) => Err(Error::Argument {
+                call,
+                message: "expected a string of at most 2000 characters".into(),
+            }),
+        }
+    };
+    let message = text("message", "Pathlight.handoff(details.message)")?.unwrap_or_default();
+    let channel = match text("channel", "Pathlight.handoff(details.channel)")? {
+        None => Channel::default(),
+        Some(name) => Channel::parse(&name).ok_or_else(|| Error::Argument {
+            call: "Pathlight.handoff(details.channel)",
+            message: format!("unknown channel '{name}': expected chat, email, sms or callback"),
+        })?,
+    };
+    let contact = Contact {
+        channel,
+        name: text("name", "Pathlight.handoff(details.name)")?,
+        email: text("email", "Pathlight.handoff(details.email)")?,
+        phone: text("phone", "Pathlight.handoff(details.phone)")?,
+        preferred_time: text("preferredTime", "Pathlight.handoff(details.preferredTime)")?,
+    };
+    Ok((message, contact))
 }

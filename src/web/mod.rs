@@ -7,8 +7,10 @@
 //! - [`capture`]: DOM events turned into engine events.
 //! - [`env`]: device class, languages, time-zone offsets.
 //! - [`widget`]: the Shadow DOM user interface.
+//! - [`handoff_form`]: the handoff form and status inside the widget.
 //! - [`storage`]: the persisted snapshot.
 //! - [`listener`]: DOM listeners removed on drop.
+//! - [`delivery`]: carries each handoff (handlers, webhook outbox, chat tool).
 //! - [`webhook`]: handoff delivery over fetch and `sendBeacon`.
 //! - [`vendor`]: handoff through the company's chat tool.
 //! - [`render`]: answer bodies (safe markdown) as DOM built from text.
@@ -16,7 +18,9 @@
 pub mod api;
 pub mod capture;
 pub mod convert;
+pub mod delivery;
 pub mod env;
+pub mod handoff_form;
 pub mod listener;
 pub mod render;
 pub mod runtime;

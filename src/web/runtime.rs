@@ -8,6 +8,8 @@
 
 use super::capture::{current_page, headings, Capture};
 use super::convert::to_js;
+use super::delivery::{Delivery, Notice};
+use super::handoff_form::Known;
 use super::listener::Listener;
 use super::storage::{Store, KEY};
 use super::widget::{UiEvent, Widget};
@@ -25,7 +27,7 @@ use wasm_bindgen::prelude::*;
 
 /// Events a host can listen to with `on(name, fn)`.
 pub const TOPICS: &[&str] = &[
-    "nudge", "handoff", "error", "answer", "feedback", "search", "dismiss",
+    "nudge", "handoff", "delivery", "error", "answer", "feedback", "search", "dismiss",
 ];
 
 /// Writes to storage are batched: at most one per this many milliseconds
@@ -45,6 +47,8 @@ pub struct Runtime {
     handlers: RefCell<Vec<(&'static str, js_sys::Function)>>,
     listeners: RefCell<Vec<Listener>>,
     capture: RefCell<Option<Capture>>,
+    /// Carries handoffs to a person (handlers, webhook outbox, chat tool).
+    delivery: RefCell<Option<Rc<Delivery>>>,
     timer: RefCell<Option<(Millis, Timeout)>>,
     /// Pending save: the snapshot is written at most every [`SAVE_DELAY`].
     save_timer: RefCell<Option<Timeout>>,
@@ -74,6 +78,7 @@ impl Runtime {
         let languages: Vec<&str> = env.languages.iter().map(String::as_str).collect();
         let (ui_locale, strings) = crate::i18n::localize(&languages, config.strings.as_ref());
         let theme = config.theme.clone();
+        let handoff = config.handoff.clone();
         let mut engine = Engine::start(config, knowledge, random_id(), consent, now);
         engine.set_env(env);
         if consent != Consent::Denied {
@@ -88,6 +93,7 @@ impl Runtime {
             handlers: RefCell::new(Vec::new()),
             listeners: RefCell::new(Vec::new()),
             capture: RefCell::new(None),
+            delivery: RefCell::new(None),
             timer: RefCell::new(None),
             save_timer: RefCell::new(None),
             queue: RefCell::new(VecDeque::new()),
@@ -96,7 +102,15 @@ impl Runtime {
             store,
             storage_failed: Cell::new(false),
         });
-        rt.mount_widget(strings, ui_locale, &theme);
+        rt.mount_widget(strings, ui_locale, &theme, &handoff);
+        let me = rt.me.clone();
+        let notify = Rc::new(move |n: Notice| {
+            if let Some(rt) = me.upgrade() {
+                rt.notice(n);
+            }
+        });
+        let persist = consent == Consent::Granted;
+        *rt.delivery.borrow_mut() = Some(Delivery::start(handoff, persist, notify));
         rt.start_capture();
         let referrer = web_sys::window()
             .and_then(|w| w.document())
@@ -112,6 +126,7 @@ impl Runtime {
         strings: crate::i18n::Strings,
         locale: &str,
         theme: &crate::config::Theme,
+        handoff: &crate::config::HandoffConfig,
     ) {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
@@ -122,7 +137,7 @@ impl Runtime {
                 rt.ui(ev);
             }
         });
-        match Widget::mount(&doc, on, strings, locale, theme) {
+        match Widget::mount(&doc, on, strings, locale, theme, handoff) {
             Ok(w) => *self.widget.borrow_mut() = Some(w),
             Err(e) => self.report("the widget could not be shown", &e),
         }
@@ -181,6 +196,9 @@ impl Runtime {
         if consent == Consent::Denied {
             self.save_timer.borrow_mut().take();
             self.store.clear();
+        }
+        if let Some(d) = self.delivery.borrow().as_ref() {
+            d.set_persist(consent == Consent::Granted);
         }
         self.perform(actions);
         self.flush();
@@ -339,19 +357,44 @@ impl Runtime {
                     }
                     self.emit("nudge", &to_js(&nudge));
                 }
-                Action::Handoff(payload) => {
-                    let delivered = self.emit("handoff", &to_js(&payload));
-                    if !delivered {
-                        self.report(
-                            "no handoff handler accepted the handoff",
-                            &JsValue::UNDEFINED,
-                        );
-                    }
+                Action::Handoff(payload) => self.hand_off(&payload),
+                Action::Persist => self.schedule_save(),
+            }
+        }
+    }
+
+    /// Give the payload to the handlers and the configured transports.
+    fn hand_off(&self, payload: &crate::HandoffPayload) {
+        let js = to_js(payload);
+        let (replies, handled) = self.emit_replies("handoff", &js);
+        let value = serde_json::to_value(payload).unwrap_or_default();
+        let body = value.to_string();
+        let delivery = self.delivery.borrow().clone();
+        if let Some(d) = delivery {
+            d.handoff(&payload.id, body, &value, js, replies, handled);
+        }
+    }
+
+    /// A handoff moved on, or went wrong: tell the host and the visitor.
+    fn notice(&self, notice: Notice) {
+        if self.destroyed.get() {
+            return;
+        }
+        match notice {
+            Notice::Status { key, status, ui } => {
+                if ui {
                     if let Some(w) = self.widget.borrow().as_ref() {
-                        w.show_handoff(delivered);
+                        w.show_status(&status);
                     }
                 }
-                Action::Persist => self.schedule_save(),
+                let mut event = serde_json::to_value(&status).unwrap_or_default();
+                if let Some(map) = event.as_object_mut() {
+                    map.insert("id".into(), key.into());
+                }
+                self.emit("delivery", &to_js(&event));
+            }
+            Notice::Problem { message, payload } => {
+                self.report_with(&message, &JsValue::UNDEFINED, payload.as_ref())
             }
         }
     }
@@ -473,12 +516,66 @@ impl Runtime {
                 }
             }
             UiEvent::Talk => {
+                let known = self.known_contact();
                 if let Some(w) = self.widget.borrow().as_ref() {
-                    w.show_form();
+                    w.show_form(known);
                 }
             }
-            UiEvent::Send(message) => self.dispatch(Event::HandoffRequested { message }),
+            UiEvent::Send(f) => {
+                let contact = crate::handoff::Contact {
+                    channel: f.channel,
+                    name: f.name,
+                    email: f.email,
+                    phone: f.phone,
+                    preferred_time: f.preferred_time,
+                };
+                // The form offers only enabled channels; a host handoff() is
+                // checked (with a clear error) in `request_handoff`.
+                self.dispatch(Event::HandoffRequested {
+                    message: f.message,
+                    contact,
+                });
+            }
         }
+    }
+
+    /// What `identify` told about the visitor's name, email and phone.
+    fn known_contact(&self) -> Known {
+        let Ok(e) = self.engine.try_borrow() else {
+            return Known::default();
+        };
+        let c = crate::handoff::Contact::new(crate::handoff::Channel::Chat)
+            .filled_from(&e.snapshot().visitor.attributes);
+        Known {
+            name: c.name.is_some(),
+            email: c.email.is_some(),
+            phone: c.phone.is_some(),
+        }
+    }
+
+    /// A handoff asked for by the host (`pl.handoff(details)`): the channel
+    /// must be enabled, and is never replaced by another.
+    pub fn request_handoff(
+        &self,
+        message: String,
+        contact: crate::handoff::Contact,
+    ) -> Result<(), crate::Error> {
+        if let Ok(e) = self.engine.try_borrow() {
+            e.check_contact(&contact)?;
+        }
+        self.dispatch(Event::HandoffRequested { message, contact });
+        Ok(())
+    }
+
+    /// The handoffs a webhook has not yet taken.
+    pub fn pending_handoffs(&self) -> JsValue {
+        let pending = self
+            .delivery
+            .borrow()
+            .as_ref()
+            .map(|d| d.pending())
+            .unwrap_or_default();
+        to_js(&pending)
     }
 
     /// Add a handler for `topic` (one of [`TOPICS`]).
@@ -496,6 +593,11 @@ impl Runtime {
     /// Call every handler of `topic`. True when at least one ran without
     /// throwing. A handler that throws is reported, never rethrown.
     fn emit(&self, topic: &str, arg: &JsValue) -> bool {
+        self.emit_replies(topic, arg).1
+    }
+
+    /// [`emit`](Runtime::emit), keeping what each handler returned.
+    fn emit_replies(&self, topic: &str, arg: &JsValue) -> (Vec<JsValue>, bool) {
         let fns: Vec<js_sys::Function> = self
             .handlers
             .borrow()
@@ -504,24 +606,37 @@ impl Runtime {
             .map(|(_, f)| f.clone())
             .collect();
         let mut ok = false;
+        let mut replies = Vec::new();
         for f in fns {
             match f.call1(&JsValue::UNDEFINED, arg) {
-                Ok(_) => ok = true,
+                Ok(reply) => {
+                    ok = true;
+                    replies.push(reply);
+                }
                 Err(e) if topic == "error" => {
                     web_sys::console::error_2(&"Pathlight: an error handler threw".into(), &e)
                 }
                 Err(e) => self.report("an event handler threw", &e),
             }
         }
-        ok
+        (replies, ok)
     }
 
     /// Tell the host something went wrong: `error` handlers, else the console.
     fn report(&self, message: &str, cause: &JsValue) {
+        self.report_with(message, cause, None);
+    }
+
+    /// [`report`](Runtime::report), with the handoff payload concerned as
+    /// `error.payload` (so a host can keep what could not be delivered).
+    fn report_with(&self, message: &str, cause: &JsValue, payload: Option<&JsValue>) {
         let err = js_sys::Error::new(&format!("Pathlight: {message}"));
         err.set_name("PathlightError");
         if !cause.is_undefined() {
             let _ = js_sys::Reflect::set(&err, &"cause".into(), cause);
+        }
+        if let Some(p) = payload {
+            let _ = js_sys::Reflect::set(&err, &"payload".into(), p);
         }
         if !self.emit("error", &err) {
             web_sys::console::warn_1(&err);
@@ -538,6 +653,9 @@ impl Runtime {
         self.timer.borrow_mut().take();
         self.listeners.borrow_mut().clear();
         self.capture.borrow_mut().take();
+        if let Some(d) = self.delivery.borrow_mut().take() {
+            d.destroy();
+        }
         // Dropping the widget removes its node (and its listeners).
         let widget = self.widget.borrow_mut().take();
         drop(widget);

@@ -1,16 +1,79 @@
 //! The widget: a launcher, a nudge and a panel in a Shadow DOM, so host
 //! styles do not leak in and ours do not leak out. Every string is set as
 //! text; nothing from config or answers becomes HTML.
+//!
+//! Focus: a nudge never takes it; what the visitor opens does (the search
+//! box, an answer's title, the form), and when a view change hides the
+//! focused control, focus moves to what replaced it instead of falling to
+//! the page. On a narrow screen the panel the visitor opened fills it and
+//! keeps Tab inside. When a page element takes focus under the widget, the
+//! widget moves aside (WCAG 2.2, 2.4.11 Focus Not Obscured).
 
+use super::handoff_form::{Filled, Form, Known, StatusBlock};
 use super::listener::Listener;
 use crate::engine::{Nudge, NudgeAnswer, SearchResult};
 use crate::i18n::{is_rtl, Strings};
 use crate::links::is_safe_link;
-use std::cell::RefCell;
+use crate::transport::status::Status;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+use web_sys::{
+    Document, Element, HtmlElement, MediaQueryList, ShadowRoot, ShadowRootInit, ShadowRootMode,
+};
+
+/// At or below this width the visitor's panel fills the screen.
+const NARROW: &str = "(max-width: 480px)";
+/// Space kept between the widget and a focused element it moved away from.
+const GAP: f64 = 8.0;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `DOMRect` (web-sys's own needs a feature this crate does not use).
+    type Rect;
+    /// Any element, for the one method below.
+    type Boxed;
+    #[wasm_bindgen(method, js_name = getBoundingClientRect)]
+    fn bounding_rect(this: &Boxed) -> Rect;
+    #[wasm_bindgen(method, getter)]
+    fn left(this: &Rect) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn top(this: &Rect) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn right(this: &Rect) -> f64;
+    #[wasm_bindgen(method, getter)]
+    fn bottom(this: &Rect) -> f64;
+}
+
+/// An element's box in viewport coordinates.
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    left: f64,
+    top: f64,
+    right: f64,
+    bottom: f64,
+}
+
+impl Bounds {
+    fn of(e: &Element) -> Bounds {
+        let r = e.unchecked_ref::<Boxed>().bounding_rect();
+        Bounds {
+            left: r.left(),
+            top: r.top(),
+            right: r.right(),
+            bottom: r.bottom(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.right <= self.left || self.bottom <= self.top
+    }
+
+    fn overlaps(&self, o: &Bounds) -> bool {
+        self.left < o.right && o.left < self.right && self.top < o.bottom && o.top < self.bottom
+    }
+}
 
 const CSS: &str = include_str!("widget.css");
 
@@ -27,8 +90,8 @@ pub enum UiEvent {
     Back,
     /// Pressed "Talk to a person".
     Talk,
-    /// Sent the handoff form with this text.
-    Send(String),
+    /// Sent the handoff form (already checked by the browser).
+    Send(Filled),
     /// Typed in the search box (results as they type).
     Query(String),
     /// Submitted the search box.
@@ -56,11 +119,11 @@ struct Parts {
     list: Element,
     feedback: HtmlElement,
     thanks: HtmlElement,
-    answer_title: Element,
+    answer_title: HtmlElement,
     answer_body: Element,
     answer_more: HtmlElement,
-    textarea: HtmlElement,
-    done: Element,
+    form: Rc<Form>,
+    handoff: StatusBlock,
     launcher: HtmlElement,
     views: [(View, HtmlElement); 4],
 }
@@ -68,7 +131,13 @@ struct Parts {
 /// The mounted widget. Dropping it removes it from the page.
 pub struct Widget {
     host: Element,
+    root: ShadowRoot,
     parts: Parts,
+    view: Cell<View>,
+    /// Matches when the screen is narrow (the panel fills it).
+    narrow: Option<MediaQueryList>,
+    /// Moves the widget away from the focused page element, if it covers it.
+    dodge: Rc<dyn Fn()>,
     strings: Strings,
     answers: RefCell<Vec<NudgeAnswer>>,
     current: RefCell<Option<String>>,
@@ -77,7 +146,13 @@ pub struct Widget {
     _listeners: Vec<Listener>,
 }
 
-fn el(doc: &Document, parent: &Element, tag: &str, class: &str) -> Result<Element, JsValue> {
+/// A new `tag` element with `class`, appended to `parent`.
+pub(super) fn el(
+    doc: &Document,
+    parent: &Element,
+    tag: &str,
+    class: &str,
+) -> Result<Element, JsValue> {
     let e = doc.create_element(tag)?;
     if !class.is_empty() {
         e.set_class_name(class);
@@ -86,11 +161,13 @@ fn el(doc: &Document, parent: &Element, tag: &str, class: &str) -> Result<Elemen
     Ok(e)
 }
 
-fn html(e: Element) -> Result<HtmlElement, JsValue> {
+/// `e` as an HTML element.
+pub(super) fn html(e: Element) -> Result<HtmlElement, JsValue> {
     e.dyn_into::<HtmlElement>().map_err(JsValue::from)
 }
 
-fn button(
+/// A `type=button` with `data-action`, appended to `parent`.
+pub(super) fn button(
     doc: &Document,
     parent: &Element,
     class: &str,
@@ -114,6 +191,7 @@ impl Widget {
         strings: Strings,
         locale: &str,
         theme: &crate::config::Theme,
+        handoff: &crate::config::HandoffConfig,
     ) -> Result<Widget, JsValue> {
         let body = doc
             .body()
@@ -139,8 +217,13 @@ impl Widget {
         let head = el(doc, &card, "div", "head")?;
         let heading = el(doc, &head, "h2", "")?;
         heading.set_id("pl-heading");
-        let close = button(doc, &head, "icon", "close", "×")?;
+        let close = button(doc, &head, "icon", "close", "")?;
         close.set_attribute("aria-label", &strings.close)?;
+        // The × is a picture of the name, not text to match it against.
+        let x = el(doc, &close, "span", "")?;
+        x.set_attribute("aria-hidden", "true")?;
+        x.set_text_content(Some("×"));
+        let hstatus = StatusBlock::build(doc, &card, &strings, handoff.fallback.as_ref())?;
 
         let list_view = el(doc, &card, "div", "view")?;
         let search_form = el(doc, &list_view, "form", "search")?;
@@ -162,8 +245,9 @@ impl Widget {
         let answer_view = el(doc, &card, "div", "view")?;
         button(doc, &answer_view, "link back", "back", &strings.all_answers)?;
         let answer_title = el(doc, &answer_view, "h3", "")?;
+        answer_title.set_attribute("tabindex", "-1")?;
         let answer_body = el(doc, &answer_view, "div", "body")?;
-        let answer_more = el(doc, &answer_view, "a", "")?;
+        let answer_more = el(doc, &answer_view, "a", "more")?;
         answer_more.set_attribute("rel", "noopener noreferrer")?;
         answer_more.set_attribute("target", "_blank")?;
         answer_more.set_text_content(Some(&strings.read_more));
@@ -176,23 +260,12 @@ impl Widget {
         button(doc, &feedback, "chip", "yes", &strings.yes)?;
         button(doc, &feedback, "chip", "no", &strings.no)?;
         let thanks = el(doc, &answer_view, "p", "thanks")?;
-        thanks.set_attribute("role", "status")?;
+        thanks.set_attribute("tabindex", "-1")?;
         thanks.set_text_content(Some(&strings.feedback_thanks));
 
-        let form = el(doc, &card, "form", "view")?;
-        let label = el(doc, &form, "label", "")?;
-        label.set_attribute("for", "pl-message")?;
-        label.set_text_content(Some(&strings.handoff_label));
-        let textarea = el(doc, &form, "textarea", "")?;
-        textarea.set_id("pl-message");
-        textarea.set_attribute("rows", "3")?;
-        textarea.set_attribute("maxlength", "2000")?;
-        let send = el(doc, &form, "button", "primary")?;
-        send.set_attribute("type", "submit")?;
-        send.set_text_content(Some(&strings.handoff_send));
-
-        let done_view = el(doc, &card, "div", "view")?;
-        let done = el(doc, &done_view, "p", "")?;
+        let form = Rc::new(Form::build(doc, &card, &strings, &handoff.channels)?);
+        // The status block above says everything; this view only hides the rest.
+        let done_view = el(doc, &card, "div", "view done")?;
 
         let foot = el(doc, &card, "div", "foot")?;
         button(doc, &foot, "secondary", "talk", &strings.talk_to_person)?;
@@ -211,16 +284,16 @@ impl Widget {
             list,
             feedback: html(feedback)?,
             thanks: html(thanks)?,
-            answer_title,
+            answer_title: html(answer_title)?,
             answer_body,
             answer_more: html(answer_more)?,
-            textarea: html(textarea)?,
-            done,
+            form: form.clone(),
+            handoff: hstatus,
             launcher: html(launcher)?,
             views: [
                 (View::List, html(list_view)?),
                 (View::Answer, html(answer_view)?),
-                (View::Form, html(form.clone())?),
+                (View::Form, form.form.clone()),
                 (View::Done, html(done_view)?),
             ],
         };
@@ -228,18 +301,37 @@ impl Widget {
 
         parts.empty.set_hidden(true);
         parts.thanks.set_hidden(true);
-        let listeners = listen(
-            &shell,
-            &form,
-            &parts.textarea,
-            &search_form,
-            &parts.search,
-            on,
-        );
+        let narrow = doc
+            .default_view()
+            .and_then(|w| w.match_media(NARROW).ok().flatten());
+        let host_el = html(host.clone())?;
+        let dodge: Rc<dyn Fn()> = {
+            let (doc, host, card, narrow) = (
+                doc.clone(),
+                host_el.clone(),
+                parts.card.clone(),
+                narrow.clone(),
+            );
+            Rc::new(move || dodge(&doc, &host, full_screen(&card, narrow.as_ref())))
+        };
+        let mut listeners = listen(&shell, &form, &search_form, &parts.search, on);
+        listeners.push(trap_focus(&shell, &root, &parts.card, narrow.clone()));
+        listeners.extend(watch_focus(doc, dodge.clone()));
+        if let Some(mq) = &narrow {
+            let card = parts.card.clone();
+            let mq2 = mq.clone();
+            listeners.push(Listener::new(mq, "change", move |_| {
+                set_modal(&card, Some(&mq2))
+            }));
+        }
         body.append_child(&host)?;
         Ok(Widget {
             host,
+            root,
             parts,
+            view: Cell::new(View::List),
+            narrow,
+            dodge,
             strings,
             answers: RefCell::new(Vec::new()),
             current: RefCell::new(None),
@@ -261,8 +353,8 @@ impl Widget {
     /// Show a proactive nudge; announced politely, focus stays where it is.
     pub fn show_nudge(&self, nudge: &Nudge) {
         let s = &self.strings;
+        self.set_nudge(Some(nudge.trigger_id.clone()));
         self.fill(&s.nudge_heading, &nudge.message, &nudge.answers);
-        *self.nudge.borrow_mut() = Some(nudge.trigger_id.clone());
         let mut announce =
             String::with_capacity(s.nudge_announcement.len() + nudge.message.len() + 1);
         announce.push_str(&s.nudge_announcement);
@@ -281,8 +373,8 @@ impl Widget {
     /// The panel's default list, leaving focus where it is.
     pub fn open_panel_keep_focus(&self, answers: &[NudgeAnswer]) {
         let s = &self.strings;
+        self.set_nudge(None);
         self.fill(&s.panel_heading, &s.page_answers, answers);
-        self.nudge.borrow_mut().take();
     }
 
     /// The trigger whose nudge is showing, if the card shows one.
@@ -297,7 +389,7 @@ impl Widget {
     /// Show search results for `query` in the panel; stale ones are marked.
     pub fn show_results(&self, query: &str, results: &[SearchResult]) {
         let p = &self.parts;
-        self.nudge.borrow_mut().take();
+        self.set_nudge(None);
         self.set_open(true);
         self.set_view(View::List);
         p.heading
@@ -346,8 +438,41 @@ impl Widget {
 
     /// Thank the visitor for rating the answer.
     pub fn show_thanks(&self) {
+        let had_focus = self.has_focus();
         self.parts.feedback.set_hidden(true);
         self.parts.thanks.set_hidden(false);
+        self.tell(&self.parts.thanks, had_focus, &self.strings.feedback_thanks);
+    }
+
+    /// Is focus in the card?
+    fn has_focus(&self) -> bool {
+        self.root
+            .active_element()
+            .is_some_and(|a| self.parts.card.contains(Some(&a)))
+    }
+
+    /// Say `text`, shown in `target`, exactly once: when focus was in the
+    /// card (on a control that just went away), focus moves to `target` and
+    /// screen readers read it there; otherwise (or when `target` already
+    /// has focus, so moving there again would say nothing) the polite live
+    /// region says it and focus stays where the visitor is.
+    fn tell(&self, target: &HtmlElement, had_focus: bool, text: &str) {
+        let there = self.root.active_element().as_ref() == Some(target.unchecked_ref::<Element>());
+        if had_focus && !there {
+            let _ = target.focus();
+        } else {
+            self.parts.status.set_text_content(Some(text));
+        }
+    }
+
+    /// Record which nudge the card shows (none: the visitor's own panel).
+    fn set_nudge(&self, trigger: Option<String>) {
+        let card = &self.parts.card;
+        let _ = card
+            .class_list()
+            .toggle_with_force("nudge", trigger.is_some());
+        *self.nudge.borrow_mut() = trigger;
+        set_modal(card, self.narrow.as_ref());
     }
 
     fn fill(&self, heading: &str, message: &str, answers: &[NudgeAnswer]) {
@@ -405,35 +530,75 @@ impl Widget {
         self.set_view(View::List);
     }
 
-    /// Show the handoff form and put focus in it (the visitor asked for it).
-    pub fn show_form(&self) {
+    /// Show the handoff form, asking only what `known` lacks, and put
+    /// focus in it (the visitor asked for it).
+    pub fn show_form(&self, known: Known) {
+        self.parts.form.prepare(known);
         self.set_open(true);
         self.set_view(View::Form);
-        let _ = self.parts.textarea.focus();
+        let _ = self.parts.form.textarea.focus();
     }
 
-    /// Show whether the handoff reached a person.
-    pub fn show_handoff(&self, delivered: bool) {
-        let s = &self.strings;
-        self.show_outcome(if delivered {
-            &s.handoff_sent
+    /// Show where the handoff stands. The first status after sending
+    /// replaces the form; later ones update the status block wherever the
+    /// visitor is (reading answers, or the panel closed) and are announced
+    /// politely.
+    pub fn show_status(&self, status: &Status) {
+        let had_focus = self.has_focus();
+        let text = self.parts.handoff.show(&self.strings, status);
+        if self.view.get() == View::Form && !self.parts.card.hidden() {
+            self.show_view(View::Done, false);
         } else {
-            &s.handoff_failed
-        });
+            self.sync_status();
+        }
+        self.tell(&self.parts.handoff.main, had_focus, &text);
     }
 
-    /// Show what happened to the handoff.
-    pub fn show_outcome(&self, text: &str) {
-        self.parts.done.set_text_content(Some(text));
-        self.parts.status.set_text_content(Some(text));
-        self.set_open(true);
-        self.set_view(View::Done);
+    /// The status block is out of the way of the form, and its "Keep
+    /// reading" button only shows on the confirmation.
+    fn sync_status(&self) {
+        let view = self.view.get();
+        let h = &self.parts.handoff;
+        let asked = !h.main.text_content().unwrap_or_default().is_empty();
+        h.block.set_hidden(!asked || view == View::Form);
+        if let Ok(Some(keep)) = h.block.query_selector("[data-action=keep]") {
+            let _ = keep.toggle_attribute_with_force("hidden", view != View::Done);
+        }
     }
 
+    /// Show `view`. When the card held focus and the view changes, focus
+    /// goes to the new view's first stop rather than falling to the page.
     fn set_view(&self, view: View) {
+        self.show_view(view, true);
+    }
+
+    fn show_view(&self, view: View, refocus: bool) {
+        let had_focus = refocus && self.has_focus();
+        let was = self.view.replace(view);
         for (v, e) in &self.parts.views {
             e.set_hidden(*v != view);
         }
+        self.sync_status();
+        if !had_focus || was == view {
+            return;
+        }
+        let p = &self.parts;
+        let target = match view {
+            View::List => self.opened_button().unwrap_or_else(|| p.search.clone()),
+            View::Answer => p.answer_title.clone(),
+            View::Form => p.form.textarea.clone(),
+            View::Done => p.handoff.main.clone(),
+        };
+        let _ = target.focus();
+    }
+
+    /// The list's button for the answer last opened, if listed.
+    fn opened_button(&self) -> Option<HtmlElement> {
+        let current = self.current.borrow().clone()?;
+        let buttons = self.parts.list.query_selector_all("button").ok()?;
+        (0..buttons.length())
+            .filter_map(|i| buttons.item(i)?.dyn_into::<HtmlElement>().ok())
+            .find(|b| b.get_attribute("data-id").as_deref() == Some(current.as_str()))
     }
 
     fn set_open(&self, open: bool) {
@@ -442,6 +607,8 @@ impl Widget {
             .parts
             .launcher
             .set_attribute("aria-expanded", if open { "true" } else { "false" });
+        // The card's size changed: it may now cover the focused element.
+        (self.dodge)();
     }
 }
 
@@ -453,16 +620,18 @@ impl Drop for Widget {
 
 /// The team's theme as custom properties on the host element (CSSOM, so no
 /// inline style attribute for a strict CSP to refuse). The accent is moved
-/// just enough to reach 4.5:1 against the card, and the launcher's text is
-/// whichever of black or white reads better on it.
+/// just enough to reach 4.5:1 against the light card and, for dark mode,
+/// against the dark one; the text on it is whichever of black or white
+/// reads better.
 fn apply_theme(host: &Element, theme: &crate::config::Theme) -> Result<(), JsValue> {
-    use crate::theme::{ensure_contrast, text_on, Rgb};
     if let Some(style) = host.dyn_ref::<HtmlElement>().map(|h| h.style()) {
         style.set_property("--pl-z", &theme.z_index.to_string())?;
         if let Some(accent) = theme.accent {
-            let accent = ensure_contrast(accent, Rgb::WHITE, 4.5);
-            style.set_property("--pl-accent", &accent.to_css())?;
-            style.set_property("--pl-accent-text", &text_on(accent).to_css())?;
+            let a = crate::theme::accents(accent);
+            style.set_property("--pl-accent", &a.light.to_css())?;
+            style.set_property("--pl-accent-text", &a.light_text.to_css())?;
+            style.set_property("--pl-accent-dark", &a.dark.to_css())?;
+            style.set_property("--pl-accent-dark-text", &a.dark_text.to_css())?;
         }
     }
     if theme.left {
@@ -495,8 +664,7 @@ fn list_item(doc: &Document, list: &Element, a: &NudgeAnswer) -> Result<Element,
 
 fn listen(
     shell: &Element,
-    form: &Element,
-    textarea: &HtmlElement,
+    form: &Rc<Form>,
     search_form: &Element,
     search: &HtmlElement,
     on: Rc<dyn Fn(UiEvent)>,
@@ -516,7 +684,7 @@ fn listen(
             "toggle" => UiEvent::Open,
             "close" => UiEvent::Close,
             "answer" => UiEvent::OpenAnswer(b.get_attribute("data-id").unwrap_or_default()),
-            "back" => UiEvent::Back,
+            "back" | "keep" => UiEvent::Back,
             "talk" => UiEvent::Talk,
             "yes" => UiEvent::Rate(true),
             "no" => UiEvent::Rate(false),
@@ -532,16 +700,15 @@ fn listen(
             }
         }
     });
-    let area = textarea.clone();
-    let send_on = on.clone();
-    let submit = Listener::new(form, "submit", move |ev| {
+    let (send_on, sent) = (on.clone(), form.clone());
+    let submit = Listener::new(&form.form, "submit", move |ev| {
         ev.prevent_default();
-        let text = area
-            .dyn_ref::<web_sys::HtmlTextAreaElement>()
-            .map(|t| t.value())
-            .unwrap_or_default();
-        send_on(UiEvent::Send(text));
+        if let Some(filled) = sent.read() {
+            send_on(UiEvent::Send(filled));
+        }
     });
+    let changed = form.clone();
+    let channel = Listener::new(&form.form, "change", move |_| changed.update());
     let value = |e: &HtmlElement| {
         e.dyn_ref::<web_sys::HtmlInputElement>()
             .map(|i| i.value())
@@ -556,5 +723,139 @@ fn listen(
         ev.prevent_default();
         sent_on(UiEvent::Search(value(&sent_box)));
     });
-    vec![click, keys, submit, typing, searched]
+    vec![click, keys, submit, channel, typing, searched]
+}
+
+/// Does the card fill the screen (the visitor's own panel on a narrow one)?
+fn full_screen(card: &HtmlElement, narrow: Option<&MediaQueryList>) -> bool {
+    narrow.is_some_and(MediaQueryList::matches) && !card.class_list().contains("nudge")
+}
+
+/// A card that fills the screen is modal: the page behind it is out of
+/// reach, for assistive technology too.
+fn set_modal(card: &HtmlElement, narrow: Option<&MediaQueryList>) {
+    let _ = if full_screen(card, narrow) {
+        card.set_attribute("aria-modal", "true")
+    } else {
+        card.remove_attribute("aria-modal")
+    };
+}
+
+/// The card's controls that Tab reaches now, in order.
+fn tab_stops(card: &HtmlElement) -> Vec<HtmlElement> {
+    let Ok(found) = card.query_selector_all(
+        "button, a[href], input, textarea, select, [tabindex]:not([tabindex='-1'])",
+    ) else {
+        return Vec::new();
+    };
+    (0..found.length())
+        .filter_map(|i| found.item(i)?.dyn_into::<HtmlElement>().ok())
+        .filter(|e| !e.has_attribute("disabled") && !Bounds::of(e).is_empty())
+        .collect()
+}
+
+/// On a narrow screen the open panel keeps focus: Tab from its last control
+/// goes to its first, Shift+Tab from its first to its last.
+fn trap_focus(
+    shell: &Element,
+    root: &ShadowRoot,
+    card: &HtmlElement,
+    narrow: Option<MediaQueryList>,
+) -> Listener {
+    let (root, card) = (root.clone(), card.clone());
+    Listener::new(shell, "keydown", move |ev| {
+        let Some(k) = ev.dyn_ref::<web_sys::KeyboardEvent>() else {
+            return;
+        };
+        if k.key() != "Tab" || card.hidden() || !full_screen(&card, narrow.as_ref()) {
+            return;
+        }
+        let stops = tab_stops(&card);
+        let (Some(first), Some(last)) = (stops.first(), stops.last()) else {
+            return;
+        };
+        let active = root.active_element();
+        let at = |e: &HtmlElement| active.as_ref() == Some(e.unchecked_ref::<Element>());
+        let inside = active.as_ref().is_some_and(|a| card.contains(Some(a)));
+        let next = if k.shift_key() && (!inside || at(first)) {
+            last
+        } else if !k.shift_key() && (!inside || at(last)) {
+            first
+        } else {
+            return;
+        };
+        ev.prevent_default();
+        let _ = next.focus();
+    })
+}
+
+/// Re-place the widget whenever focus moves in the page (once the browser
+/// has scrolled the newly focused element into view) and when a scroll ends.
+fn watch_focus(doc: &Document, dodge: Rc<dyn Fn()>) -> Vec<Listener> {
+    let pending: Rc<RefCell<Option<gloo_timers::callback::Timeout>>> = Rc::default();
+    let later = move || {
+        let d = dodge.clone();
+        *pending.borrow_mut() = Some(gloo_timers::callback::Timeout::new(0, move || d()));
+    };
+    ["focusin", "focusout", "scrollend"]
+        .into_iter()
+        .map(|kind| {
+            let later = later.clone();
+            Listener::with(doc, kind, true, true, move |_| later())
+        })
+        .collect()
+}
+
+/// Keep the widget off the focused page element (WCAG 2.2, 2.4.11): at
+/// home when it covers nothing; else on the other side; else lifted above
+/// the element; else, when nowhere is free, faded and click-through until
+/// focus moves on. While focus is in the widget itself it stays put, so it
+/// never jumps away from the visitor using it.
+fn dodge(doc: &Document, host: &HtmlElement, full_screen: bool) {
+    let active = doc.active_element();
+    if active.as_ref() == Some(host.unchecked_ref::<Element>()) {
+        if host.get_attribute("data-dodge").as_deref() == Some("fade") {
+            let _ = host.remove_attribute("data-dodge");
+        }
+        return;
+    }
+    let _ = host.remove_attribute("data-dodge");
+    let _ = host.style().remove_property("--pl-lift");
+    let page_root = |e: &Element| {
+        doc.body()
+            .is_some_and(|b| b.unchecked_ref::<Element>() == e)
+            || doc.document_element().as_ref() == Some(e)
+    };
+    let Some(focused) = active.filter(|e| !page_root(e)) else {
+        return;
+    };
+    if full_screen {
+        return; // the visitor's own panel, closed with Escape
+    }
+    let target = Bounds::of(&focused);
+    let home = Bounds::of(host);
+    if target.is_empty() || !target.overlaps(&home) {
+        return;
+    }
+    let width = doc
+        .document_element()
+        .map(|e| f64::from(e.client_width()))
+        .unwrap_or(0.0);
+    let flipped = Bounds {
+        left: width - home.right,
+        right: width - home.left,
+        ..home
+    };
+    if !target.overlaps(&flipped) {
+        let _ = host.set_attribute("data-dodge", "flip");
+        return;
+    }
+    let lift = home.bottom - target.top + GAP;
+    if home.top - lift >= 0.0 {
+        let _ = host
+            .style()
+            .set_property("--pl-lift", &format!("{}px", lift.ceil()));
+        return;
+    }
+    let _ = host.set_attribute("data-dodge", "fade");
 }
