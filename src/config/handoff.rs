@@ -122,82 +122,15 @@ impl AgentLocale {
     }
 }
 
-/// A chat tool the handoff can open with the context attached.
+/// A chat tool the handoff can open with the context attached: the
+/// transport's own [`Vendor`](crate::transport::vendors::Vendor), so the
+/// names the config accepts are exactly the adapters that exist.
 ///
 /// ```
 /// let c = pathlight::Config::from_json(r#"{"version": 1, "triggers": [], "handoff": {"adapter": "crisp"}}"#).unwrap();
 /// assert_eq!(c.handoff.adapter, Some(pathlight::config::Adapter::Crisp));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Adapter {
-    /// Intercom.
-    Intercom,
-    /// Zendesk.
-    Zendesk,
-    /// Help Scout.
-    HelpScout,
-    /// Crisp.
-    Crisp,
-    /// Chatwoot.
-    Chatwoot,
-    /// LiveChat.
-    LiveChat,
-    /// Tawk.to.
-    Tawk,
-    /// HubSpot.
-    HubSpot,
-    /// Freshchat.
-    Freshchat,
-}
-
-impl Adapter {
-    /// Every adapter.
-    ///
-    /// ```
-    /// assert_eq!(pathlight::config::Adapter::ALL.len(), 9);
-    /// ```
-    pub const ALL: [Adapter; 9] = [
-        Adapter::Intercom,
-        Adapter::Zendesk,
-        Adapter::HelpScout,
-        Adapter::Crisp,
-        Adapter::Chatwoot,
-        Adapter::LiveChat,
-        Adapter::Tawk,
-        Adapter::HubSpot,
-        Adapter::Freshchat,
-    ];
-
-    /// The name used in the config (`"helpscout"`).
-    ///
-    /// ```
-    /// assert_eq!(pathlight::config::Adapter::HelpScout.as_str(), "helpscout");
-    /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Adapter::Intercom => "intercom",
-            Adapter::Zendesk => "zendesk",
-            Adapter::HelpScout => "helpscout",
-            Adapter::Crisp => "crisp",
-            Adapter::Chatwoot => "chatwoot",
-            Adapter::LiveChat => "livechat",
-            Adapter::Tawk => "tawk",
-            Adapter::HubSpot => "hubspot",
-            Adapter::Freshchat => "freshchat",
-        }
-    }
-
-    /// The adapter named `name`, exactly as [`Adapter::as_str`] spells it.
-    ///
-    /// ```
-    /// use pathlight::config::Adapter;
-    /// assert_eq!(Adapter::parse("tawk"), Some(Adapter::Tawk));
-    /// assert_eq!(Adapter::parse("Tawk.to"), None);
-    /// ```
-    pub fn parse(name: &str) -> Option<Adapter> {
-        Adapter::ALL.into_iter().find(|a| a.as_str() == name)
-    }
-}
+pub use crate::transport::vendors::Vendor as Adapter;
 
 /// `handoff.webhook`: where the payload is POSTed, and how hard to try.
 ///
@@ -346,7 +279,7 @@ pub(crate) fn parse(r: &mut Reader, at: &Path, value: &Value) -> HandoffConfig {
     if let Some(v) = map.get("adapter") {
         let p = Path::Key(at, "adapter");
         let names: Vec<&str> = Adapter::ALL.iter().map(|a| a.as_str()).collect();
-        h.adapter = one_of(r, &p, v, &names).and_then(Adapter::parse);
+        h.adapter = one_of(r, &p, v, &names).and_then(|n| Adapter::parse(n).ok());
     }
     if let Some(n) = r.opt_uint(
         &Path::Key(at, "adapterTimeoutSeconds"),

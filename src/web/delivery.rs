@@ -19,7 +19,7 @@ use crate::config::HandoffConfig;
 use crate::time::Millis;
 use crate::transport::outbox::{Outbox, Policy, Push, Report, State, Warning, BEACON_LIMIT};
 use crate::transport::status::{from_reply, Status};
-use crate::transport::vendors::{self, Vendor};
+use crate::transport::vendors;
 use gloo_timers::callback::Timeout;
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
@@ -209,11 +209,7 @@ impl Delivery {
                 }),
             }
         }
-        let vendor = self
-            .config
-            .adapter
-            .and_then(|a| Vendor::parse(a.as_str()).ok());
-        if let Some(vendor) = vendor {
+        if let Some(vendor) = self.config.adapter {
             self.status(key, Status::Sending, true);
             let plan = vendors::plan(vendor, value);
             let timeout = self.config.adapter_timeout;
