@@ -715,6 +715,28 @@ mod tests {
     /// words languages share): Tagalog says "Email" too.
     const SAME_AS_ENGLISH: &[(&str, &str)] = &[("tl", "handoffEmail")];
 
+    /// The object in `v` that lists the string keys (it holds `launcher`).
+    fn string_keys(v: &Value) -> Option<Vec<String>> {
+        match v {
+            Value::Object(m) if m.contains_key("launcher") && m.contains_key("yes") => {
+                Some(m.keys().cloned().collect())
+            }
+            Value::Object(m) => m.values().find_map(string_keys),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_config_schema_lists_every_string() {
+        let schema: Value =
+            serde_json::from_str(include_str!("../schema/config.v1.schema.json")).unwrap();
+        let mut listed = string_keys(&schema).unwrap();
+        let mut keys: Vec<String> = KEYS.iter().map(|k| k.to_string()).collect();
+        listed.sort();
+        keys.sort();
+        assert_eq!(listed, keys);
+    }
+
     #[test]
     fn every_locale_has_every_string() {
         let en = Strings::default();
