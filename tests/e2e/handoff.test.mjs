@@ -222,6 +222,7 @@ test('the form asks only what is unknown, offers the enabled channels, and honou
   p = (await page.evaluate(() => window.payloads))[1];
   assert.equal(p.contact.channel, 'email');
   assert.equal(p.contact.email, 'grace@example.com');
+  for (const payload of await page.evaluate(() => window.payloads)) assert.deepEqual(schemaErrors('handoff', payload), []);
   // The host API: a disabled channel is a clear error, not a silent switch.
   const bad = await page.evaluate(() => {
     try {

@@ -6,7 +6,7 @@
 // error event naming the vendor.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, widget, serveFixtures, demoAnswers } from './harness.mjs';
+import { launch, openPage, widget, serveFixtures, demoAnswers, schemaErrors } from './harness.mjs';
 import { expectations, checkRecorded, PAYLOAD } from './vendors/contract.mjs';
 
 const fakes = new URL('./vendors/fakes.js', import.meta.url).pathname;
@@ -36,6 +36,8 @@ async function handOff(vendor, mode) {
     };
     window.pl = await Pathlight.init({ config, answers });
     window.events = [];
+    window.payloads = [];
+    window.pl.on('handoff', (p) => { window.payloads.push(p); });
     for (const name of ['delivery', 'error']) window.pl.on(name, (v) => window.events.push([name, name === 'error' ? v.message : v.status]));
     window.pl.identify({ name: contact.name, email: contact.email });
     window.pl.track('checkout-failed');
@@ -58,6 +60,9 @@ for (const vendor of Object.keys(expectations)) {
       assert.deepEqual(await page.evaluate(() => window.__vendorViolations), [], `${mode}: no misuse`);
       assert.deepEqual(checkRecorded(vendor, calls), [], `${mode}: the contract holds`);
       assert.deepEqual(await page.evaluate(() => window.events), [['delivery', 'sending'], ['delivery', 'opened']]);
+      const payloads = await page.evaluate(() => window.payloads);
+      assert.equal(payloads.length, 1);
+      assert.deepEqual(schemaErrors('handoff', payloads[0]), []);
       assert.deepEqual(problems, []);
       await context.close();
     }
