@@ -230,3 +230,12 @@ pub fn handoff_details(value: &JsValue) -> Result<(String, Contact), Error> {
     };
     Ok((message, contact))
 }
+
+/// A thrown or rejected JS value as text: an `Error`'s `message`, or the
+/// value itself when it is a string; `None` otherwise.
+pub fn error_text(value: &JsValue) -> Option<String> {
+    if let Some(e) = value.dyn_ref::<js_sys::Error>() {
+        return Some(String::from(e.message()));
+    }
+    value.as_string()
+}

@@ -13,14 +13,14 @@
 //! `error` events). A payload that a webhook has not yet taken stays in the
 //! outbox, in `localStorage` when consent allows, across page loads.
 
+use super::convert::error_text;
 use super::listener::Listener;
+use super::timer::WakeTimer;
 use super::{vendor, webhook};
 use crate::config::HandoffConfig;
-use crate::time::Millis;
 use crate::transport::outbox::{Outbox, Policy, Push, Report, State, Warning, BEACON_LIMIT};
 use crate::transport::status::{from_reply, Status};
 use crate::transport::vendors;
-use gloo_timers::callback::Timeout;
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -56,7 +56,7 @@ pub struct Delivery {
     me: Weak<Delivery>,
     config: HandoffConfig,
     outbox: RefCell<Outbox>,
-    timer: RefCell<Option<(Millis, Timeout)>>,
+    timer: WakeTimer,
     listeners: RefCell<Vec<Listener>>,
     storage: Option<Storage>,
     /// May the outbox be written to storage (consent, and not a newer
@@ -98,7 +98,7 @@ impl Delivery {
             me: me.clone(),
             config,
             outbox: RefCell::new(outbox),
-            timer: RefCell::new(None),
+            timer: WakeTimer::default(),
             listeners: RefCell::new(Vec::new()),
             storage,
             persist: Cell::new(persist),
@@ -235,7 +235,7 @@ impl Delivery {
                     })),
                     Err(e) => Err(format!(
                         "the 'handoff' handler's promise rejected: {}",
-                        describe(&e)
+                        error_text(&e).unwrap_or_else(|| "no reason given".into())
                     )),
                 }
             });
@@ -382,22 +382,12 @@ impl Delivery {
             return;
         }
         let wake = self.outbox.try_borrow().ok().and_then(|o| o.next_wake());
-        let mut timer = self.timer.borrow_mut();
-        if timer.as_ref().map(|(at, _)| *at) == wake {
-            return;
-        }
-        *timer = wake.map(|at| {
-            let delay = at
-                .saturating_sub(super::runtime::now())
-                .min(i32::MAX as u64) as u32;
-            let me = self.me.clone();
-            let t = Timeout::new(delay, move || {
-                if let Some(d) = me.upgrade() {
-                    d.timer.borrow_mut().take();
-                    d.pump();
-                }
-            });
-            (at, t)
+        let me = self.me.clone();
+        self.timer.set(wake, super::runtime::now(), move || {
+            if let Some(d) = me.upgrade() {
+                d.timer.clear();
+                d.pump();
+            }
         });
     }
 
@@ -464,7 +454,7 @@ impl Delivery {
     pub fn destroy(&self) {
         self.save();
         self.destroyed.set(true);
-        self.timer.borrow_mut().take();
+        self.timer.clear();
         self.listeners.borrow_mut().clear();
     }
 }
@@ -488,11 +478,4 @@ fn read_reply(v: JsValue) -> Result<Status, String> {
             .map_err(|_| "handoff reply: expected nothing or a plain object".to_string())?
     };
     from_reply(&value)
-}
-
-fn describe(e: &JsValue) -> String {
-    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
-        return String::from(err.message());
-    }
-    e.as_string().unwrap_or_else(|| "no reason given".into())
 }

@@ -9,6 +9,7 @@
 //! - [`widget`]: the Shadow DOM user interface.
 //! - [`handoff_form`]: the handoff form and status inside the widget.
 //! - [`storage`]: the persisted snapshot.
+//! - [`timer`]: one wake-up at a known moment (engine, outbox).
 //! - [`listener`]: DOM listeners removed on drop.
 //! - [`delivery`]: carries each handoff (handlers, webhook outbox, chat tool).
 //! - [`webhook`]: handoff delivery over fetch and `sendBeacon`.
@@ -25,6 +26,7 @@ pub mod listener;
 pub mod render;
 pub mod runtime;
 pub mod storage;
+pub mod timer;
 pub mod vendor;
 pub mod webhook;
 pub mod widget;

@@ -12,6 +12,7 @@ use super::delivery::{Delivery, Notice};
 use super::handoff_form::Known;
 use super::listener::Listener;
 use super::storage::{Store, KEY};
+use super::timer::WakeTimer;
 use super::widget::{UiEvent, Widget};
 use crate::config::Config;
 use crate::engine::snapshot::Snapshot;
@@ -49,7 +50,7 @@ pub struct Runtime {
     capture: RefCell<Option<Capture>>,
     /// Carries handoffs to a person (handlers, webhook outbox, chat tool).
     delivery: RefCell<Option<Rc<Delivery>>>,
-    timer: RefCell<Option<(Millis, Timeout)>>,
+    timer: WakeTimer,
     /// Pending save: the snapshot is written at most every [`SAVE_DELAY`].
     save_timer: RefCell<Option<Timeout>>,
     queue: RefCell<VecDeque<Event>>,
@@ -94,7 +95,7 @@ impl Runtime {
             listeners: RefCell::new(Vec::new()),
             capture: RefCell::new(None),
             delivery: RefCell::new(None),
-            timer: RefCell::new(None),
+            timer: WakeTimer::default(),
             save_timer: RefCell::new(None),
             queue: RefCell::new(VecDeque::new()),
             busy: Cell::new(false),
@@ -317,7 +318,7 @@ impl Runtime {
         if self.destroyed.get() {
             return;
         }
-        self.timer.borrow_mut().take();
+        self.timer.clear();
         let actions = match self.engine.try_borrow_mut() {
             Ok(mut engine) => engine.tick(now()),
             Err(_) => Vec::new(),
@@ -332,19 +333,11 @@ impl Runtime {
             return;
         }
         let wake = self.engine.try_borrow().ok().and_then(|e| e.next_wake());
-        let mut timer = self.timer.borrow_mut();
-        if timer.as_ref().map(|(at, _)| *at) == wake {
-            return;
-        }
-        *timer = wake.map(|at| {
-            let delay = at.saturating_sub(now()).min(i32::MAX as u64) as u32;
-            let me = self.me.clone();
-            let t = Timeout::new(delay, move || {
-                if let Some(rt) = me.upgrade() {
-                    rt.tick();
-                }
-            });
-            (at, t)
+        let me = self.me.clone();
+        self.timer.set(wake, now(), move || {
+            if let Some(rt) = me.upgrade() {
+                rt.tick();
+            }
         });
     }
 
@@ -650,7 +643,7 @@ impl Runtime {
         }
         self.flush();
         self.destroyed.set(true);
-        self.timer.borrow_mut().take();
+        self.timer.clear();
         self.listeners.borrow_mut().clear();
         self.capture.borrow_mut().take();
         if let Some(d) = self.delivery.borrow_mut().take() {

@@ -43,6 +43,7 @@
 //!   hides it and plain backoff applies). Beacons arrive as
 //!   `text/plain;charset=UTF-8` whose body is the JSON payload.
 
+use super::convert::error_text;
 use crate::time::Millis;
 use crate::transport::outbox::{beacon_url, classify, Outcome};
 use gloo_timers::callback::Timeout;
@@ -176,12 +177,9 @@ fn request(key: &str, body: &str, controller: &AbortController) -> Result<Reques
     Ok(init)
 }
 
-/// A JS exception as text: `message` of an `Error`, else its string form.
+/// A JS exception as text (empty when it says nothing).
 fn describe(error: &JsValue) -> String {
-    if let Some(e) = error.dyn_ref::<js_sys::Error>() {
-        return String::from(e.message());
-    }
-    error.as_string().unwrap_or_default()
+    error_text(error).unwrap_or_default()
 }
 
 /// Queue `body` with `navigator.sendBeacon` to `url` plus
