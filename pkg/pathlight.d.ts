@@ -14,6 +14,36 @@ export interface Config {
   triggers: Trigger[];
   /** How the visitor reaches a person. */
   handoff?: HandoffConfig;
+  /** Where analytics events go besides `on('analytics')`. */
+  analytics?: AnalyticsConfig;
+}
+
+/** The `analytics` section. */
+export interface AnalyticsConfig {
+  /** POST batches `{ batch: AnalyticsEvent[], sentAt }` here (as text/plain); the rest is beaconed on pagehide. */
+  url?: string;
+  /** Also call `window.analytics.track(event, properties)` (Segment's analytics.js). Default false. */
+  segment?: boolean;
+  /** Send once this many events wait (1–100, default 20)… */
+  batchSize?: number;
+  /** …or this many seconds after the first (1–300, default 5). */
+  flushSeconds?: number;
+}
+
+/** An analytics event, shaped like a Segment `track` message. */
+export interface AnalyticsEvent {
+  type: 'track';
+  event:
+    | 'Trigger Fired' | 'Nudge Shown' | 'Nudge Dismissed' | 'Answer Opened' | 'Answer Rated'
+    | 'Help Searched' | 'Search No Results' | 'Handoff Started' | 'Handoff Delivered';
+  /** Unique per event: `<visitor>-<page load>-<n>`. */
+  messageId: string;
+  anonymousId: string;
+  /** ISO-8601. */
+  timestamp: string;
+  /** Always `sessionId`; the rest per event (see docs/server.md). */
+  properties: { sessionId: string; [key: string]: unknown };
+  context: { page: { path: string; title: string }; locale: string; library: { name: 'pathlight'; version: string } };
 }
 
 /** When to show a nudge and what to put in it. */
@@ -140,6 +170,8 @@ export interface HandoffConfig {
   adapterTimeoutSeconds?: number;
   /** Offered to the visitor when the handoff fails for good. */
   fallback?: { email?: string; phone?: string; url?: string };
+  /** The built-in chat (needs `webhook`): `{url}/{handoffId}/events` and `/messages`; see docs/server.md. */
+  chat?: { url: string };
 }
 
 /** The handoff payload, v1. Schema: `pathlight/schema/handoff.v1.schema.json`. */
@@ -209,6 +241,10 @@ export interface EventMap {
   search: { query: string; results: number };
   /** The visitor closed a nudge. */
   dismiss: { triggerId: string };
+  /** An analytics event (also sent where `config.analytics` says, with consent). */
+  analytics: AnalyticsEvent;
+  /** A new message from the agent in the built-in chat. */
+  message: { id: number; name: string | null; text: string };
 }
 
 /** A running instance. */

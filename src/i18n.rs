@@ -161,6 +161,22 @@ strings! {
     fallback_form = "fallbackForm",
     /// Back to the answers while waiting: "Keep reading answers".
     keep_reading = "keepReading",
+    /// The built-in chat's heading: "Conversation".
+    chat_heading = "chatHeading",
+    /// The chat's message box label: "Write a message".
+    chat_reply = "chatReply",
+    /// The chat's send button: "Send".
+    chat_send = "chatSend",
+    /// Back to the chat from the answers: "Open the conversation".
+    chat_open = "chatOpen",
+    /// The agent closed the chat: "This conversation has ended.".
+    chat_closed = "chatClosed",
+    /// A visitor message that could not be sent.
+    chat_not_sent = "chatNotSent",
+    /// The visitor's own messages: "You".
+    chat_you = "chatYou",
+    /// An agent without a name: "Agent".
+    chat_agent = "chatAgent",
 }
 
 impl Strings {
@@ -268,6 +284,14 @@ const EN: [&str; N] = [
     "Call us at",
     "Use our contact form",
     "Keep reading answers",
+    "Conversation",
+    "Write a message",
+    "Send",
+    "Open the conversation",
+    "This conversation has ended.",
+    "Not sent. Your message is back in the box; please try again.",
+    "You",
+    "Agent",
 ];
 
 const TL: [&str; N] = [
@@ -311,6 +335,14 @@ const TL: [&str; N] = [
     "Tawagan kami sa",
     "Gamitin ang aming contact form",
     "Magpatuloy sa pagbabasa ng mga sagot",
+    "Usapan",
+    "Sumulat ng mensahe",
+    "Ipadala",
+    "Buksan ang usapan",
+    "Natapos na ang usapang ito.",
+    "Hindi naipadala. Nasa kahon muli ang iyong mensahe; pakisubukang muli.",
+    "Ikaw",
+    "Ahente",
 ];
 
 const BE: [&str; N] = [
@@ -354,6 +386,14 @@ const BE: [&str; N] = [
     "Тэлефануйце нам:",
     "Форма зваротнай сувязі",
     "Чытаць адказы далей",
+    "Размова",
+    "Напішыце паведамленне",
+    "Адправіць",
+    "Адкрыць размову",
+    "Гэтая размова завершана.",
+    "Не адпраўлена. Паведамленне вернута ў поле — паспрабуйце яшчэ раз.",
+    "Вы",
+    "Супрацоўнік",
 ];
 
 const TR: [&str; N] = [
@@ -397,6 +437,14 @@ const TR: [&str; N] = [
     "Bizi arayın:",
     "İletişim formumuzu kullanın",
     "Yanıtları okumaya devam edin",
+    "Görüşme",
+    "Bir mesaj yazın",
+    "Gönder",
+    "Görüşmeyi aç",
+    "Bu görüşme sona erdi.",
+    "Gönderilemedi. Mesajınız kutuya geri kondu; lütfen tekrar deneyin.",
+    "Siz",
+    "Temsilci",
 ];
 
 // Hebrew: plain ASCII quotes around the query (curly ones are not mirrored
@@ -442,6 +490,14 @@ const HE: [&str; N] = [
     "אפשר להתקשר אלינו:",
     "לטופס יצירת הקשר",
     "להמשיך לקרוא תשובות",
+    "שיחה",
+    "כתיבת הודעה",
+    "שליחה",
+    "פתיחת השיחה",
+    "השיחה הסתיימה.",
+    "ההודעה לא נשלחה. היא הוחזרה לתיבה; אפשר לנסות שוב.",
+    "אני",
+    "נציג",
 ];
 
 const MS: [&str; N] = [
@@ -485,6 +541,14 @@ const MS: [&str; N] = [
     "Hubungi kami di",
     "Gunakan borang hubungan kami",
     "Teruskan membaca jawapan",
+    "Perbualan",
+    "Tulis mesej",
+    "Hantar",
+    "Buka perbualan",
+    "Perbualan ini telah tamat.",
+    "Tidak dihantar. Mesej anda dikembalikan ke kotak; sila cuba lagi.",
+    "Anda",
+    "Ejen",
 ];
 
 static TABLES: [Table; 6] = [

@@ -31,6 +31,7 @@
 //! assert!(matches!(&actions[0], Action::ShowNudge(n) if n.answers[0].id == "card-declined"));
 //! ```
 
+pub mod analytics;
 pub mod config;
 pub mod engine;
 pub mod error;

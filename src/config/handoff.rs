@@ -40,6 +40,7 @@ pub const HANDOFF_KEYS: &[&str] = &[
     "adapter",
     "adapterTimeoutSeconds",
     "fallback",
+    "chat",
 ];
 /// The keys of `handoff.webhook`.
 ///
@@ -47,6 +48,12 @@ pub const HANDOFF_KEYS: &[&str] = &[
 /// assert!(pathlight::config::handoff::WEBHOOK_KEYS.contains(&"maxAttempts"));
 /// ```
 pub const WEBHOOK_KEYS: &[&str] = &["url", "timeoutSeconds", "maxAttempts", "maxAgeHours"];
+/// The keys of `handoff.chat`.
+///
+/// ```
+/// assert_eq!(pathlight::config::handoff::CHAT_KEYS, ["url"]);
+/// ```
+pub const CHAT_KEYS: &[&str] = &["url"];
 /// The keys of `handoff.fallback`.
 ///
 /// ```
@@ -216,6 +223,11 @@ pub struct HandoffConfig {
     pub adapter_timeout: Millis,
     /// What to offer when the handoff fails.
     pub fallback: Option<Fallback>,
+    /// The built-in chat's address (`handoff.chat.url`), if the team runs
+    /// one: after the webhook delivers, the visitor and the agent talk
+    /// through `{url}/{handoffId}/events` and `{url}/{handoffId}/messages`
+    /// (see `docs/server.md`).
+    pub chat: Option<String>,
 }
 
 impl Default for HandoffConfig {
@@ -228,6 +240,7 @@ impl Default for HandoffConfig {
             adapter: None,
             adapter_timeout: 5_000,
             fallback: None,
+            chat: None,
         }
     }
 }
@@ -292,7 +305,34 @@ pub(crate) fn parse(r: &mut Reader, at: &Path, value: &Value) -> HandoffConfig {
     if let Some(v) = map.get("fallback") {
         h.fallback = fallback(r, &Path::Key(at, "fallback"), v);
     }
+    if let Some(v) = map.get("chat") {
+        h.chat = chat(r, &Path::Key(at, "chat"), v);
+    }
+    if h.chat.is_some() && h.webhook.is_none() {
+        r.problem_hint(
+            &Path::Key(at, "chat"),
+            "needs `handoff.webhook`: the chat continues the conversation the webhook opened",
+            "add \"webhook\": {\"url\": \"/api/handoffs\"}".into(),
+        );
+    }
     h
+}
+
+/// `handoff.chat`: `{"url": "/api/chat"}`, an address like a webhook's.
+fn chat(r: &mut Reader, at: &Path, v: &Value) -> Option<String> {
+    let map = r.object(at, v)?;
+    r.unknown_keys(at, map, CHAT_KEYS);
+    let p = Path::Key(at, "url");
+    let url = r.string(&p, map.get("url"), 2048)?;
+    if !is_webhook_url(&url) {
+        r.problem_hint(
+            &p,
+            "is not a chat address",
+            "use https://…, http://localhost… while developing, or a /path on this site".into(),
+        );
+        return None;
+    }
+    Some(url.trim_end_matches('/').to_string())
 }
 
 /// A string that must be one of `allowed`, with a "did you mean" hint.

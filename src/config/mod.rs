@@ -4,8 +4,10 @@
 //! The published schema is `schema/config.v1.schema.json`; a test checks the
 //! two agree on the examples.
 
+pub mod analytics;
 pub mod handoff;
 
+pub use analytics::AnalyticsConfig;
 pub use handoff::{is_webhook_url, Adapter, AgentLocale, Fallback, HandoffConfig, WebhookConfig};
 
 use crate::error::Error;
@@ -36,6 +38,8 @@ pub struct Config {
     pub strings: Option<Value>,
     /// How the visitor reaches a person (`handoff`).
     pub handoff: HandoffConfig,
+    /// Where analytics events go besides `on('analytics')` (`analytics`).
+    pub analytics: AnalyticsConfig,
 }
 
 /// The `journey` section: how much is kept and when a session ends.
@@ -69,7 +73,15 @@ impl Default for JourneyConfig {
 }
 
 const TOP_KEYS: &[&str] = &[
-    "$schema", "version", "triggers", "journey", "delivery", "strings", "theme", "handoff",
+    "$schema",
+    "version",
+    "triggers",
+    "journey",
+    "delivery",
+    "strings",
+    "theme",
+    "handoff",
+    "analytics",
 ];
 
 /// The `theme` section: the widget's accent colour (corrected to at least
@@ -251,6 +263,9 @@ fn parse(value: &Value) -> Result<Config, Problems> {
         }
         if let Some(v) = top.get("handoff") {
             config.handoff = handoff::parse(&mut r, &Path::Key(&root, "handoff"), v);
+        }
+        if let Some(v) = top.get("analytics") {
+            config.analytics = analytics::parse(&mut r, &Path::Key(&root, "analytics"), v);
         }
     }
     r.finish(config)

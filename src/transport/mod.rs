@@ -4,6 +4,7 @@
 //! the status the visitor sees.
 //! `web/webhook.rs` and `web/vendor.rs` carry these plans out.
 
+pub mod chat;
 pub mod outbox;
 pub mod status;
 pub mod vendors;

@@ -13,11 +13,17 @@
 //! - [`listener`]: DOM listeners removed on drop.
 //! - [`delivery`]: carries each handoff (handlers, webhook outbox, chat tool).
 //! - [`webhook`]: handoff delivery over fetch and `sendBeacon`.
+//! - [`chat`]: the built-in chat's event stream and messages.
+//! - [`chat_view`]: the chat thread and message box inside the widget.
+//! - [`analytics`]: analytics events to Segment and batched to a URL.
 //! - [`vendor`]: handoff through the company's chat tool.
 //! - [`render`]: answer bodies (safe markdown) as DOM built from text.
 
+pub mod analytics;
 pub mod api;
 pub mod capture;
+pub mod chat;
+pub mod chat_view;
 pub mod convert;
 pub mod delivery;
 pub mod env;

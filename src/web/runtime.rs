@@ -6,7 +6,9 @@
 //! Events are therefore queued and drained by one loop, and no `RefCell`
 //! borrow is held while JS code runs.
 
+use super::analytics::Analytics;
 use super::capture::{current_page, headings, Capture};
+use super::chat::{Chat, ChatNotice};
 use super::convert::to_js;
 use super::delivery::{Delivery, Notice};
 use super::handoff_form::Known;
@@ -14,6 +16,7 @@ use super::listener::Listener;
 use super::storage::{Store, KEY};
 use super::timer::WakeTimer;
 use super::widget::{UiEvent, Widget};
+use crate::analytics::{envelope, Context, Source, Track};
 use crate::config::Config;
 use crate::engine::snapshot::Snapshot;
 use crate::engine::{Action, Consent, Engine};
@@ -28,7 +31,16 @@ use wasm_bindgen::prelude::*;
 
 /// Events a host can listen to with `on(name, fn)`.
 pub const TOPICS: &[&str] = &[
-    "nudge", "handoff", "delivery", "error", "answer", "feedback", "search", "dismiss",
+    "nudge",
+    "handoff",
+    "delivery",
+    "error",
+    "answer",
+    "feedback",
+    "search",
+    "dismiss",
+    "analytics",
+    "message",
 ];
 
 /// Writes to storage are batched: at most one per this many milliseconds
@@ -58,6 +70,23 @@ pub struct Runtime {
     destroyed: Cell<bool>,
     store: Store,
     storage_failed: Cell<bool>,
+    /// The built-in chat's address (`handoff.chat.url`), if any.
+    chat_base: Option<String>,
+    /// The conversation under way in the built-in chat.
+    chat: RefCell<Option<Rc<Chat>>>,
+    /// Where analytics events go besides `on('analytics')`.
+    analytics: RefCell<Option<Rc<Analytics>>>,
+    /// This page load's id and event count (analytics `messageId`s).
+    page_load: String,
+    sent_events: Cell<u64>,
+    /// The widget's language.
+    locale: String,
+    /// Where the answers listed in the card came from.
+    listing: Cell<Source>,
+    /// The trigger whose nudge the open answer came from.
+    opened_from: RefCell<Option<String>>,
+    /// Handoffs already reported delivered (analytics).
+    delivered: RefCell<Vec<String>>,
 }
 
 impl Runtime {
@@ -80,6 +109,8 @@ impl Runtime {
         let (ui_locale, strings) = crate::i18n::localize(&languages, config.strings.as_ref());
         let theme = config.theme.clone();
         let handoff = config.handoff.clone();
+        let analytics = Analytics::start(&config.analytics);
+        let ui_locale = ui_locale.to_string();
         let mut engine = Engine::start(config, knowledge, random_id(), consent, now);
         engine.set_env(env);
         if consent != Consent::Denied {
@@ -102,8 +133,17 @@ impl Runtime {
             destroyed: Cell::new(false),
             store,
             storage_failed: Cell::new(false),
+            chat_base: handoff.chat.clone(),
+            chat: RefCell::new(None),
+            analytics: RefCell::new(Some(analytics)),
+            page_load: random_id(),
+            sent_events: Cell::new(0),
+            locale: ui_locale.clone(),
+            listing: Cell::new(Source::Panel),
+            opened_from: RefCell::new(None),
+            delivered: RefCell::new(Vec::new()),
         });
-        rt.mount_widget(strings, ui_locale, &theme, &handoff);
+        rt.mount_widget(strings, &ui_locale, &theme, &handoff);
         let me = rt.me.clone();
         let notify = Rc::new(move |n: Notice| {
             if let Some(rt) = me.upgrade() {
@@ -113,6 +153,11 @@ impl Runtime {
         let persist = consent == Consent::Granted;
         *rt.delivery.borrow_mut() = Some(Delivery::start(handoff, persist, notify));
         rt.start_capture();
+        if persist {
+            if let Some((id, seen)) = rt.chat_base.as_deref().and_then(Chat::stored) {
+                rt.open_chat(&id, seen);
+            }
+        }
         let referrer = web_sys::window()
             .and_then(|w| w.document())
             .map(|d| d.referrer())
@@ -201,6 +246,9 @@ impl Runtime {
         if let Some(d) = self.delivery.borrow().as_ref() {
             d.set_persist(consent == Consent::Granted);
         }
+        if let Some(c) = self.chat.borrow().as_ref() {
+            c.set_persist(consent == Consent::Granted);
+        }
         self.perform(actions);
         self.flush();
         self.arm_timer();
@@ -218,6 +266,10 @@ impl Runtime {
         self.arm_timer();
         if let Some(w) = self.widget.borrow().as_ref() {
             w.show_results(query, &results);
+            self.listing.set(Source::Search);
+        }
+        for t in Track::searched(query, &results) {
+            self.track(t);
         }
         let n = results.len();
         self.emit(
@@ -250,6 +302,7 @@ impl Runtime {
         if let Some(w) = self.widget.borrow().as_ref() {
             w.show_only(&answer);
         }
+        self.opened(&answer.id, Source::Api, None);
         self.dispatch(Event::AnswerOpened(answer.id.clone()));
         self.emit("answer", &to_js(&serde_json::json!({ "id": answer.id })));
         true
@@ -345,12 +398,25 @@ impl Runtime {
         for action in actions {
             match action {
                 Action::ShowNudge(nudge) => {
-                    if let Some(w) = self.widget.borrow().as_ref() {
-                        w.show_nudge(&nudge);
+                    self.track(Track::trigger_fired(&nudge));
+                    let shown = match self.widget.borrow().as_ref() {
+                        Some(w) => {
+                            w.show_nudge(&nudge);
+                            true
+                        }
+                        None => false,
+                    };
+                    if shown {
+                        self.track(Track::nudge_shown(&nudge));
                     }
                     self.emit("nudge", &to_js(&nudge));
                 }
-                Action::Handoff(payload) => self.hand_off(&payload),
+                Action::Handoff(payload) => {
+                    let trigger = payload.trigger.as_ref().map(|t| t.id.as_str());
+                    let channel = payload.contact.channel.as_str();
+                    self.track(Track::handoff_started(&payload.id, channel, trigger));
+                    self.hand_off(&payload)
+                }
                 Action::Persist => self.schedule_save(),
             }
         }
@@ -378,6 +444,17 @@ impl Runtime {
                 if ui {
                     if let Some(w) = self.widget.borrow().as_ref() {
                         w.show_status(&status);
+                    }
+                }
+                if let Some(t) = Track::handoff_delivered(&key, &status) {
+                    let first = !self.delivered.borrow().contains(&key);
+                    if first {
+                        self.delivered.borrow_mut().push(key.clone());
+                        self.track(t);
+                    }
+                    let chatting = self.chat.borrow().is_some();
+                    if ui && !chatting && self.chat_base.is_some() {
+                        self.open_chat(&key, 0);
                     }
                 }
                 let mut event = serde_json::to_value(&status).unwrap_or_default();
@@ -425,6 +502,29 @@ impl Runtime {
 
     fn ui(&self, ev: UiEvent) {
         match ev {
+            UiEvent::Open
+                if self
+                    .widget
+                    .borrow()
+                    .as_ref()
+                    .is_some_and(|w| w.chat_active()) =>
+            {
+                self.ui(UiEvent::ShowChat)
+            }
+            UiEvent::ShowChat => {
+                if let Some(w) = self.widget.borrow().as_ref() {
+                    w.open_chat();
+                }
+                if let Some(c) = self.chat.borrow().as_ref() {
+                    c.mark_seen();
+                }
+            }
+            UiEvent::ChatSend(text) => {
+                let chat = self.chat.borrow().clone();
+                if let Some(c) = chat {
+                    c.send(text);
+                }
+            }
             UiEvent::Open => {
                 let answers = self
                     .engine
@@ -434,6 +534,7 @@ impl Runtime {
                 if let Some(w) = self.widget.borrow().as_ref() {
                     w.open_panel(&answers);
                 }
+                self.listing.set(Source::Panel);
             }
             UiEvent::Close => {
                 let nudge = self.widget.borrow().as_ref().and_then(|w| w.nudge_shown());
@@ -443,6 +544,7 @@ impl Runtime {
                 // Closing a nudge dismisses its trigger; closing the panel
                 // the visitor opened does not.
                 if let Some(trigger) = nudge {
+                    self.track(Track::nudge_dismissed(&trigger));
                     self.dispatch(Event::NudgeDismissed);
                     self.emit(
                         "dismiss",
@@ -451,12 +553,19 @@ impl Runtime {
                 }
             }
             UiEvent::OpenAnswer(id) => {
+                let nudge = self.widget.borrow().as_ref().and_then(|w| w.nudge_shown());
+                let source = if nudge.is_some() {
+                    Source::Nudge
+                } else {
+                    self.listing.get()
+                };
                 let shown = self
                     .widget
                     .borrow()
                     .as_ref()
                     .is_some_and(|w| w.show_answer(&id));
                 if shown {
+                    self.opened(&id, source, nudge);
                     self.dispatch(Event::AnswerOpened(id.clone()));
                     self.emit("answer", &to_js(&serde_json::json!({ "id": id })));
                 }
@@ -477,6 +586,7 @@ impl Runtime {
                 if let Some(w) = self.widget.borrow().as_ref() {
                     w.show_results(&q, &results);
                 }
+                self.listing.set(Source::Search);
             }
             UiEvent::Search(q) => {
                 if !q.trim().is_empty() {
@@ -490,6 +600,8 @@ impl Runtime {
                     .as_ref()
                     .and_then(|w| w.current_answer());
                 if let Some(id) = id {
+                    let trigger = self.opened_from.borrow().clone();
+                    self.track(Track::answer_rated(&id, helpful, trigger.as_deref()));
                     self.dispatch(Event::AnswerRated {
                         id: id.clone(),
                         helpful,
@@ -528,6 +640,114 @@ impl Runtime {
                     message: f.message,
                     contact,
                 });
+            }
+        }
+    }
+
+    /// The visitor opened answer `id` from `source` (`trigger`: the nudge's).
+    fn opened(&self, id: &str, source: Source, trigger: Option<String>) {
+        let stale = self
+            .engine
+            .try_borrow()
+            .is_ok_and(|e| e.is_stale(id, now()));
+        self.track(Track::answer_opened(id, source, trigger.as_deref(), stale));
+        *self.opened_from.borrow_mut() = trigger;
+    }
+
+    /// Report an analytics event: `on('analytics')` handlers, then (with
+    /// consent) the sinks the config names. With consent denied nothing is
+    /// reported.
+    fn track(&self, track: Track) {
+        let (ctx, consent) = match self.engine.try_borrow() {
+            Ok(e) if e.consent() == Consent::Denied => return,
+            Ok(e) => {
+                let s = e.snapshot();
+                let (path, title) = e
+                    .page()
+                    .map(|p| (p.path.clone(), p.title.clone()))
+                    .unwrap_or_default();
+                let ctx = Context {
+                    visitor_id: s.visitor.id.clone(),
+                    session_started: s.session.started_at,
+                    path,
+                    title,
+                    locale: self.locale.clone(),
+                };
+                (ctx, e.consent())
+            }
+            Err(_) => return,
+        };
+        let seq = self.sent_events.get();
+        self.sent_events.set(seq + 1);
+        let message = envelope(&track, &ctx, now(), &self.page_load, seq);
+        let js = to_js(&message);
+        self.emit("analytics", &js);
+        let sink = self.analytics.borrow().clone();
+        if let Some(a) = sink.filter(|_| consent == Consent::Granted) {
+            a.record(message, &js);
+        }
+    }
+
+    /// Follow the built-in chat of handoff `id` (`seen`: the last message
+    /// the visitor saw).
+    fn open_chat(&self, id: &str, seen: u64) {
+        let Some(base) = self.chat_base.as_deref() else {
+            return;
+        };
+        let me = self.me.clone();
+        let notify = Rc::new(move |n: ChatNotice| {
+            if let Some(rt) = me.upgrade() {
+                rt.chat_notice(n);
+            }
+        });
+        let persist = self
+            .engine
+            .try_borrow()
+            .is_ok_and(|e| e.consent() == Consent::Granted);
+        let chat = Chat::open(base, id, seen, persist, notify);
+        if let Some(old) = self.chat.borrow_mut().replace(chat) {
+            old.destroy();
+        }
+    }
+
+    fn chat_notice(&self, notice: ChatNotice) {
+        if self.destroyed.get() {
+            return;
+        }
+        match notice {
+            ChatNotice::Thread { messages, fresh } => {
+                let open = match self.widget.borrow().as_ref() {
+                    Some(w) => {
+                        w.show_chat(&messages, fresh.last());
+                        w.is_open()
+                    }
+                    None => false,
+                };
+                if open {
+                    if let Some(c) = self.chat.borrow().as_ref() {
+                        c.mark_seen();
+                    }
+                }
+                for m in &fresh {
+                    self.emit(
+                        "message",
+                        &to_js(&serde_json::json!({ "id": m.id, "name": m.name, "text": m.text })),
+                    );
+                }
+            }
+            ChatNotice::Closed => {
+                if let Some(w) = self.widget.borrow().as_ref() {
+                    w.chat_ended();
+                }
+            }
+            ChatNotice::NotSent(text) => {
+                if let Some(w) = self.widget.borrow().as_ref() {
+                    w.chat_not_sent(&text);
+                }
+            }
+            ChatNotice::Lost(reason) => {
+                self.chat.borrow_mut().take();
+                self.report(&reason, &JsValue::UNDEFINED);
             }
         }
     }
@@ -648,6 +868,12 @@ impl Runtime {
         self.capture.borrow_mut().take();
         if let Some(d) = self.delivery.borrow_mut().take() {
             d.destroy();
+        }
+        if let Some(c) = self.chat.borrow_mut().take() {
+            c.destroy();
+        }
+        if let Some(a) = self.analytics.borrow_mut().take() {
+            a.destroy();
         }
         // Dropping the widget removes its node (and its listeners).
         let widget = self.widget.borrow_mut().take();

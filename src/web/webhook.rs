@@ -192,6 +192,12 @@ fn describe(error: &JsValue) -> String {
 /// assert!(queued || !queued);
 /// ```
 pub fn beacon(url: &str, key: &str, body: &str) -> bool {
+    send_beacon(&beacon_url(url, key), body)
+}
+
+/// Queue `body` with `navigator.sendBeacon` to `url` as a [`BEACON_TYPE`]
+/// blob; whether the browser queued it.
+pub fn send_beacon(url: &str, body: &str) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
@@ -203,6 +209,6 @@ pub fn beacon(url: &str, key: &str, body: &str) -> bool {
     };
     window
         .navigator()
-        .send_beacon_with_opt_blob(&beacon_url(url, key), Some(&blob))
+        .send_beacon_with_opt_blob(url, Some(&blob))
         .unwrap_or(false)
 }

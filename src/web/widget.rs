@@ -9,11 +9,13 @@
 //! keeps Tab inside. When a page element takes focus under the widget, the
 //! widget moves aside (WCAG 2.2, 2.4.11 Focus Not Obscured).
 
+use super::chat_view::ChatView;
 use super::handoff_form::{Filled, Form, Known, StatusBlock};
 use super::listener::Listener;
 use crate::engine::{Nudge, NudgeAnswer, SearchResult};
 use crate::i18n::{is_rtl, Strings};
 use crate::links::is_safe_link;
+use crate::transport::chat::Message;
 use crate::transport::status::Status;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -98,6 +100,10 @@ pub enum UiEvent {
     Search(String),
     /// Answered "Was this helpful?" for the answer shown.
     Rate(bool),
+    /// Sent a chat message (trimmed, not empty).
+    ChatSend(String),
+    /// Asked to see the conversation again.
+    ShowChat,
 }
 
 /// Which view of the card is showing.
@@ -124,6 +130,7 @@ struct Parts {
     answer_more: HtmlElement,
     form: Rc<Form>,
     handoff: StatusBlock,
+    chat: ChatView,
     launcher: HtmlElement,
     views: [(View, HtmlElement); 4],
 }
@@ -224,6 +231,8 @@ impl Widget {
         x.set_attribute("aria-hidden", "true")?;
         x.set_text_content(Some("×"));
         let hstatus = StatusBlock::build(doc, &card, &strings, handoff.fallback.as_ref())?;
+        button(doc, &hstatus.block, "link", "chat", &strings.chat_open)?
+            .toggle_attribute_with_force("hidden", true)?;
 
         let list_view = el(doc, &card, "div", "view")?;
         let search_form = el(doc, &list_view, "form", "search")?;
@@ -266,6 +275,7 @@ impl Widget {
         let form = Rc::new(Form::build(doc, &card, &strings, &handoff.channels)?);
         // The status block above says everything; this view only hides the rest.
         let done_view = el(doc, &card, "div", "view done")?;
+        let chat = ChatView::build(doc, &done_view, &strings)?;
 
         let foot = el(doc, &card, "div", "foot")?;
         button(doc, &foot, "secondary", "talk", &strings.talk_to_person)?;
@@ -289,6 +299,7 @@ impl Widget {
             answer_more: html(answer_more)?,
             form: form.clone(),
             handoff: hstatus,
+            chat,
             launcher: html(launcher)?,
             views: [
                 (View::List, html(list_view)?),
@@ -314,7 +325,8 @@ impl Widget {
             );
             Rc::new(move || dodge(&doc, &host, full_screen(&card, narrow.as_ref())))
         };
-        let mut listeners = listen(&shell, &form, &search_form, &parts.search, on);
+        let mut listeners = parts.chat.listen(on.clone());
+        listeners.extend(listen(&shell, &form, &search_form, &parts.search, on));
         listeners.push(trap_focus(&shell, &root, &parts.card, narrow.clone()));
         listeners.extend(watch_focus(doc, dodge.clone()));
         if let Some(mq) = &narrow {
@@ -554,15 +566,76 @@ impl Widget {
         self.tell(&self.parts.handoff.main, had_focus, &text);
     }
 
+    /// Show the conversation's `messages`. A `fresh` agent message opens
+    /// the card on the chat if it was closed (focus stays on the page) and
+    /// is announced unless the thread is in sight (its log says it).
+    pub fn show_chat(&self, messages: &[Message], fresh: Option<&Message>) {
+        let Some(doc) = self.host.owner_document() else {
+            return;
+        };
+        self.parts.chat.render(&doc, &self.strings, messages);
+        let Some(m) = fresh else {
+            self.sync_status();
+            return;
+        };
+        let hidden = self.parts.card.hidden();
+        if hidden {
+            self.set_nudge(None);
+            self.set_open(true);
+            self.show_view(View::Done, false);
+        } else {
+            self.sync_status();
+        }
+        if hidden || self.view.get() != View::Done {
+            let who = m.name.as_deref().unwrap_or(&self.strings.chat_agent);
+            let said = [who, ": ", &m.text].concat();
+            self.parts.status.set_text_content(Some(&said));
+        }
+    }
+
+    /// Open the card on the conversation, with focus in the message box
+    /// (the visitor asked for it).
+    pub fn open_chat(&self) {
+        self.set_nudge(None);
+        self.set_open(true);
+        self.set_view(View::Done);
+        let _ = self.parts.chat.textarea.focus();
+    }
+
+    /// Is a conversation under way in the card?
+    pub fn chat_active(&self) -> bool {
+        self.parts.chat.active()
+    }
+
+    /// The agent ended the conversation.
+    pub fn chat_ended(&self) {
+        self.parts.chat.ended();
+    }
+
+    /// A message could not be sent: its `text` goes back in the box.
+    pub fn chat_not_sent(&self, text: &str) {
+        self.parts.chat.not_sent(&self.strings, text);
+    }
+
     /// The status block is out of the way of the form, and its "Keep
     /// reading" button only shows on the confirmation.
     fn sync_status(&self) {
         let view = self.view.get();
         let h = &self.parts.handoff;
         let asked = !h.main.text_content().unwrap_or_default().is_empty();
-        h.block.set_hidden(!asked || view == View::Form);
+        let chatting = self.parts.chat.active();
+        // A conversation resumed on a later page has no status line: the
+        // block then only offers the way back to it.
+        h.main.set_hidden(!asked);
+        let nothing = !asked && !(chatting && view != View::Done);
+        h.block.set_hidden(nothing || view == View::Form);
         if let Ok(Some(keep)) = h.block.query_selector("[data-action=keep]") {
-            let _ = keep.toggle_attribute_with_force("hidden", view != View::Done);
+            // The chat has its own way back to the answers.
+            let _ = keep.toggle_attribute_with_force("hidden", view != View::Done || chatting);
+        }
+        if let Ok(Some(chat)) = h.block.query_selector("[data-action=chat]") {
+            let away = !self.parts.chat.active() || view == View::Done;
+            let _ = chat.toggle_attribute_with_force("hidden", away);
         }
     }
 
@@ -685,6 +758,7 @@ fn listen(
             "close" => UiEvent::Close,
             "answer" => UiEvent::OpenAnswer(b.get_attribute("data-id").unwrap_or_default()),
             "back" | "keep" => UiEvent::Back,
+            "chat" => UiEvent::ShowChat,
             "talk" => UiEvent::Talk,
             "yes" => UiEvent::Rate(true),
             "no" => UiEvent::Rate(false),
