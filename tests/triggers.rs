@@ -340,9 +340,20 @@ fn form_errors_rage_clicks_searches_and_answers() {
         vec![
             (0, view("/c")),
             (1, err("Card number")),
-            (2, err("Card number"))
+            (2_000, err("Card number"))
         ],
-        2
+        2_000
+    ));
+    // The same failure reported twice at once (`invalid`, then
+    // `aria-invalid`) is one error.
+    assert!(!fires(
+        two,
+        vec![
+            (0, view("/c")),
+            (1, err("Card number")),
+            (10, err("Card number"))
+        ],
+        2_000
     ));
     assert!(!fires(
         two,

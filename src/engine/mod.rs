@@ -89,6 +89,9 @@ const RAGE_RADIUS: i32 = 30;
 const RAGE_CLICKS: usize = 3;
 /// A hidden tab shown again after at least this long is a return.
 const RETURN_AFTER: Millis = 1_000;
+/// The same form error (field and message) again within this long is the
+/// same failure reported twice (`invalid`, then `aria-invalid`).
+const SAME_ERROR_WITHIN: Millis = 1_000;
 /// Most visitor attributes kept from `identify`.
 const MAX_ATTRIBUTES: usize = 50;
 
@@ -551,11 +554,6 @@ impl Engine {
                 field,
                 message,
             } => {
-                if let Some(p) = &mut self.page {
-                    p.errors += 1;
-                    let path = p.path.clone();
-                    self.state.journey.page_stats(&path).errors += 1;
-                }
                 let mut detail =
                     String::with_capacity(form.len() + field.len() + message.len() + 4);
                 if !form.is_empty() {
@@ -566,6 +564,27 @@ impl Engine {
                 if !message.is_empty() {
                     detail.push_str(": ");
                     detail.push_str(&message);
+                }
+                // One failure seen twice (the `invalid` event, then the page
+                // marking the field `aria-invalid`) is one error.
+                let echo = self
+                    .state
+                    .journey
+                    .steps()
+                    .iter()
+                    .rev()
+                    .find(|s| s.kind == StepKind::FormError)
+                    .is_some_and(|s| {
+                        now.saturating_sub(s.at) < SAME_ERROR_WITHIN
+                            && s.detail == scrub_text(&detail)
+                    });
+                if echo {
+                    return out;
+                }
+                if let Some(p) = &mut self.page {
+                    p.errors += 1;
+                    let path = p.path.clone();
+                    self.state.journey.page_stats(&path).errors += 1;
                 }
                 out.recorded = self.record(StepKind::FormError, now, &detail);
             }
@@ -892,6 +911,11 @@ impl Engine {
                 })
             })
             .collect()
+    }
+
+    /// Is answer `id` past its review or expiry date at `now`?
+    pub fn is_stale(&self, id: &str, now: Millis) -> bool {
+        self.knowledge.get(id).is_some_and(|a| a.is_stale(now))
     }
 
     /// An answer by id, in the visitor's language (for `showAnswer(id)`).
