@@ -30,7 +30,7 @@ impl ChatView {
     pub fn build(doc: &Document, parent: &Element, s: &Strings) -> Result<ChatView, JsValue> {
         let block = el(doc, parent, "section", "chat")?;
         block.set_attribute("aria-labelledby", "pl-chat-h")?;
-        button(doc, &block, "link back", "back", &s.all_answers)?;
+        button(doc, &block, "link back", "answers", &s.all_answers)?;
         let h = el(doc, &block, "h3", "")?;
         h.set_id("pl-chat-h");
         h.set_text_content(Some(&s.chat_heading));

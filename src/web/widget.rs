@@ -757,7 +757,7 @@ fn listen(
             "toggle" => UiEvent::Open,
             "close" => UiEvent::Close,
             "answer" => UiEvent::OpenAnswer(b.get_attribute("data-id").unwrap_or_default()),
-            "back" | "keep" => UiEvent::Back,
+            "back" | "keep" | "answers" => UiEvent::Back,
             "chat" => UiEvent::ShowChat,
             "talk" => UiEvent::Talk,
             "yes" => UiEvent::Rate(true),
