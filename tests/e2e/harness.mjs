@@ -1,9 +1,9 @@
-// Shared set-up for end-to-end tests: the demo server on a free port and
+// Shared set-up for end-to-end tests: the reference server on a free port and
 // Debian's Chromium driven by playwright-core.
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { start } from '../../www/serve.mjs';
+import { startServer } from './server.mjs';
 
 export const CHROMIUM_ARGS = [
   '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
@@ -13,8 +13,8 @@ export const CHROMIUM_ARGS = [
 
 /** Start the demo server and a browser; returns { base, browser, close }. */
 export async function launch() {
-  const server = await start({ port: 0 });
-  const base = `http://127.0.0.1:${server.address().port}`;
+  const server = await startServer();
+  const base = server.base;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
@@ -24,7 +24,7 @@ export async function launch() {
     browser,
     async close() {
       await browser.close();
-      await new Promise((ok) => server.close(ok));
+      await server.stop();
     },
   };
 }
@@ -74,9 +74,14 @@ export async function serveFixtures(context, base) {
   });
 }
 
-/** The demo's answer document. */
+/**
+ * The answer document the widget tests use: a frozen copy of the demo's
+ * first answers (tests/e2e/fixtures/answers.json), so that editing the demo
+ * store's answers (www/pathlight/) does not move the screenshots or the
+ * search results these tests expect.
+ */
 export const demoAnswers = () =>
-  JSON.parse(readFileSync(new URL('../../www/pathlight/answers.json', import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL('./fixtures/answers.json', import.meta.url), 'utf8'));
 
 /**
  * Start Pathlight on the open page with `options` (config, answers, locale):
