@@ -209,7 +209,7 @@ fn answer_documents_are_checked_with_answers() {
     let r = run(&["--answers", "www/pathlight/answers.json"]);
     assert_eq!(r.lines().len(), 2, "{}", r.stdout);
     assert!(r.lines()[0].starts_with(
-        "www/pathlight/answers.json: warning: /answers/7: `summer-sale-returns` is stale"
+        "www/pathlight/answers.json: warning: /answers/18: `summer-sale-returns` is stale"
     ));
     assert_eq!(
         r.lines()[1],

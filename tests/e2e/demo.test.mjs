@@ -23,8 +23,13 @@ after(async () => {
   await server?.stop();
 });
 
-const shot = (page, name, options = {}) =>
-  page.screenshot({ path: new URL(`demo-${name}.png`, artifacts).pathname, ...options });
+// Kept as test artefacts; UPDATE_SCREENSHOTS=1 also refreshes the README's.
+const shot = async (page, name, options = {}) => {
+  await page.screenshot({ path: new URL(`demo-${name}.png`, artifacts).pathname, ...options });
+  if (process.env.UPDATE_SCREENSHOTS === '1') {
+    await page.screenshot({ path: new URL(`../../docs/img/demo-${name}.png`, import.meta.url).pathname, ...options });
+  }
+};
 
 const started = (page) => page.evaluate(() => window.Pathlight.ready.then((pl) => !!pl));
 
