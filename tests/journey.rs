@@ -204,6 +204,41 @@ fn form_errors_are_recorded_with_field_and_message_and_counted_per_page() {
 }
 
 #[test]
+fn one_failure_or_search_reported_by_two_sources_is_recorded_once() {
+    let mut e = engine();
+    e.handle(Event::page_view("/checkout", ""), T0);
+    // A submit with two invalid fields: `invalid` for each, then the page
+    // marks each `aria-invalid`.
+    for (dt, field) in [(0, "Card"), (1, "Postcode"), (5, "Card"), (6, "Postcode")] {
+        e.handle(
+            Event::FormError {
+                form: "payment".into(),
+                field: field.into(),
+                message: "Required".into(),
+            },
+            T0 + dt,
+        );
+    }
+    assert_eq!(details(&e, StepKind::FormError).len(), 2);
+    // The help page's search box is captured, and the page also calls
+    // search(), which knows there were no results.
+    let search = |results| Event::Search {
+        query: "warp drive".into(),
+        results,
+    };
+    e.handle(search(None), T0 + 100);
+    e.handle(search(Some(0)), T0 + 110);
+    assert_eq!(details(&e, StepKind::Search), ["warp drive"]);
+    assert_eq!(details(&e, StepKind::SearchNoResults), ["warp drive"]);
+    e.handle(search(Some(0)), T0 + 5_000);
+    assert_eq!(
+        details(&e, StepKind::Search).len(),
+        2,
+        "a later search counts"
+    );
+}
+
+#[test]
 fn exit_intent_counts_once_per_page_view() {
     let mut e = engine();
     e.handle(Event::page_view("/a", ""), T0);

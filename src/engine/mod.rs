@@ -89,9 +89,10 @@ const RAGE_RADIUS: i32 = 30;
 const RAGE_CLICKS: usize = 3;
 /// A hidden tab shown again after at least this long is a return.
 const RETURN_AFTER: Millis = 1_000;
-/// The same form error (field and message) again within this long is the
-/// same failure reported twice (`invalid`, then `aria-invalid`).
-const SAME_ERROR_WITHIN: Millis = 1_000;
+/// The same form error (field and message) or search again within this
+/// long is one thing reported by two sources (`invalid`, then
+/// `aria-invalid`; a captured search box that also calls `search()`).
+const ECHO_WITHIN: Millis = 1_000;
 /// Most visitor attributes kept from `identify`.
 const MAX_ATTRIBUTES: usize = 50;
 
@@ -503,6 +504,19 @@ impl Engine {
         true
     }
 
+    /// Was a `kind` step with this `detail` recorded within
+    /// [`ECHO_WITHIN`]? (One thing reported twice by two sources.)
+    fn echoed(&self, kind: StepKind, detail: &str, now: Millis) -> bool {
+        let detail = scrub_text(detail);
+        self.state
+            .journey
+            .steps()
+            .iter()
+            .rev()
+            .take_while(|s| now.saturating_sub(s.at) < ECHO_WITHIN)
+            .any(|s| s.kind == kind && s.detail == detail)
+    }
+
     fn ingest(&mut self, event: Event, now: Millis) -> Ingested {
         let mut out = Ingested::default();
         self.clock = self.clock.max(now);
@@ -567,18 +581,7 @@ impl Engine {
                 }
                 // One failure seen twice (the `invalid` event, then the page
                 // marking the field `aria-invalid`) is one error.
-                let echo = self
-                    .state
-                    .journey
-                    .steps()
-                    .iter()
-                    .rev()
-                    .find(|s| s.kind == StepKind::FormError)
-                    .is_some_and(|s| {
-                        now.saturating_sub(s.at) < SAME_ERROR_WITHIN
-                            && s.detail == scrub_text(&detail)
-                    });
-                if echo {
+                if self.echoed(StepKind::FormError, &detail, now) {
                     return out;
                 }
                 if let Some(p) = &mut self.page {
@@ -592,6 +595,15 @@ impl Engine {
                 out.recorded = self.record(StepKind::FormSubmit, now, &form)
             }
             Event::Search { query, results } => {
+                // A page's search box that also calls `search()`: one search.
+                if self.echoed(StepKind::Search, &query, now) {
+                    let empty =
+                        results == Some(0) && !self.echoed(StepKind::SearchNoResults, &query, now);
+                    if empty {
+                        out.recorded = self.record(StepKind::SearchNoResults, now, &query);
+                    }
+                    return out;
+                }
                 out.recorded = self.record(StepKind::Search, now, &query);
                 if results == Some(0) {
                     self.record(StepKind::SearchNoResults, now, &query);
