@@ -627,8 +627,8 @@ impl Widget {
         // A conversation resumed on a later page has no status line: the
         // block then only offers the way back to it.
         h.main.set_hidden(!asked);
-        let nothing = !asked && !(chatting && view != View::Done);
-        h.block.set_hidden(nothing || view == View::Form);
+        let something = asked || (chatting && view != View::Done);
+        h.block.set_hidden(!something || view == View::Form);
         if let Ok(Some(keep)) = h.block.query_selector("[data-action=keep]") {
             // The chat has its own way back to the answers.
             let _ = keep.toggle_attribute_with_force("hidden", view != View::Done || chatting);
