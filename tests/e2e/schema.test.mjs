@@ -14,7 +14,7 @@ test('the demo config and answers validate against their schemas', () => {
 });
 
 test('every JSON config or answer example in the README and docs validates', () => {
-  const docs = ['README.md', ...readdirSync(new URL('docs/', root)).map((f) => `docs/${f}`)];
+  const docs = ['README.md', ...readdirSync(new URL('docs/', root)).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
   let checked = 0;
   for (const doc of docs) {
     for (const [, block] of read(doc).matchAll(/```json\n([\s\S]*?)```/g)) {
