@@ -8,7 +8,7 @@
 use super::listener::Listener;
 use super::runtime::now;
 use super::timer::WakeTimer;
-use super::webhook::{send_beacon, BEACON_TYPE};
+use super::webhook::{post_init, send_beacon, BEACON_TYPE};
 use crate::analytics::batch::{bodies, Batcher};
 use crate::config::AnalyticsConfig;
 use serde_json::Value;
@@ -16,7 +16,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{Headers, RequestInit, Response};
+use web_sys::Response;
 
 /// The analytics sinks of one instance.
 pub struct Analytics {
@@ -167,7 +167,7 @@ async fn post(url: &str, body: &str) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };
-    let Ok(init) = request(body) else {
+    let Ok(init) = post_init(body, &[("Content-Type", BEACON_TYPE)], "omit") else {
         return false;
     };
     match JsFuture::from(window.fetch_with_str_and_init(url, &init)).await {
@@ -176,15 +176,4 @@ async fn post(url: &str, body: &str) -> bool {
             .is_ok_and(|r| (200..300).contains(&r.status())),
         Err(_) => false,
     }
-}
-
-fn request(body: &str) -> Result<RequestInit, JsValue> {
-    let headers = Headers::new()?;
-    headers.set("Content-Type", BEACON_TYPE)?;
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(body));
-    js_sys::Reflect::set(&init, &"credentials".into(), &"omit".into())?;
-    Ok(init)
 }

@@ -8,14 +8,15 @@
 //! is kept under [`KEY`] with consent, so the chat carries on across pages.
 
 use super::listener::Listener;
+use super::webhook::post_init;
 use crate::transport::chat::{events_url, messages_url, parse_message, From, Message, Thread};
 use gloo_timers::callback::Timeout;
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{EventSource, Headers, MessageEvent, RequestInit, Response};
+use web_sys::{EventSource, MessageEvent, Response};
 
 /// Where the open conversation is remembered (with consent).
 pub const KEY: &str = "pathlight:chat";
@@ -275,7 +276,7 @@ fn storage() -> Option<web_sys::Storage> {
 /// POST `body` as JSON; the new message's id from a 2xx answer.
 async fn post(url: &str, body: &str) -> Option<u64> {
     let window = web_sys::window()?;
-    let init = request(body).ok()?;
+    let init = post_init(body, &[("Content-Type", "application/json")], "same-origin").ok()?;
     let value = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .ok()?;
@@ -291,15 +292,4 @@ async fn post(url: &str, body: &str) -> Option<u64> {
         .ok()?
         .get("id")?
         .as_u64()
-}
-
-fn request(body: &str) -> Result<RequestInit, JsValue> {
-    let headers = Headers::new()?;
-    headers.set("Content-Type", "application/json")?;
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(&JsValue::from_str(body));
-    js_sys::Reflect::set(&init, &"credentials".into(), &"same-origin".into())?;
-    Ok(init)
 }

@@ -163,17 +163,33 @@ async fn reply(response: &Response) -> Option<String> {
 /// (a keepalive request shares the 64 KiB quota beacons need on
 /// `pagehide`), and the abort signal.
 fn request(key: &str, body: &str, controller: &AbortController) -> Result<RequestInit, JsValue> {
-    let headers = Headers::new()?;
-    headers.set("Content-Type", "application/json")?;
-    headers.set("Idempotency-Key", key)?;
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("Idempotency-Key", key),
+    ];
+    let init = post_init(body, &headers, "omit")?;
+    init.set_signal(Some(&controller.signal()));
+    js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::FALSE)?;
+    Ok(init)
+}
+
+/// `fetch` options for a POST of `body` with `headers` and `credentials`
+/// (`"omit"`, `"same-origin"`): the webhook, the chat and analytics share it.
+pub fn post_init(
+    body: &str,
+    headers: &[(&str, &str)],
+    credentials: &str,
+) -> Result<RequestInit, JsValue> {
+    let h = Headers::new()?;
+    for (name, value) in headers {
+        h.set(name, value)?;
+    }
     let init = RequestInit::new();
     init.set_method("POST");
-    init.set_headers(&headers);
+    init.set_headers(&h);
     init.set_body(&JsValue::from_str(body));
-    init.set_signal(Some(&controller.signal()));
-    // Set as plain properties: no extra web-sys features needed.
-    js_sys::Reflect::set(&init, &"credentials".into(), &"omit".into())?;
-    js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::FALSE)?;
+    // Set as a plain property: no extra web-sys features needed.
+    js_sys::Reflect::set(&init, &"credentials".into(), &credentials.into())?;
     Ok(init)
 }
 
