@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping what is already there.
-#   scripts/setup.sh build   the wasm target, the pinned wasm-bindgen CLI, npm packages (binaryen)
+#   scripts/setup.sh build   the wasm target, the pinned nightly (with rust-src) for the
+#                            size-tuned package build, the pinned wasm-bindgen CLI,
+#                            npm packages (binaryen, esbuild)
 #   scripts/setup.sh test    all of the above, plus chromium, chromedriver, clippy, rustfmt
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,16 @@ wb_version() {
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+
+# The package is built with a pinned nightly (scripts/toolchain.sh) that
+# rebuilds std for size; it needs the standard library's source.
+. scripts/toolchain.sh
+if ! rustup run "$NIGHTLY" rustc --version >/dev/null 2>&1 \
+  || ! rustup component list --toolchain "$NIGHTLY" --installed 2>/dev/null | grep -q '^rust-src' \
+  || ! rustup target list --toolchain "$NIGHTLY" --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "installing the $NIGHTLY toolchain (rust-src, wasm32) for the package build"
+  rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src --target wasm32-unknown-unknown
 fi
 
 want=$(wb_version)
@@ -43,7 +55,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-# npm packages: binaryen's wasm-opt for the build; playwright-core and ajv for tests.
+# npm packages: binaryen's wasm-opt and esbuild for the build; playwright-core and ajv for tests.
 if true; then
   if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "installing npm packages"
