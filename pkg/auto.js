@@ -79,7 +79,8 @@
     'background:#fff;border:1px solid #d0d7de;border-radius:14px;padding:10px 14px;' +
     'box-shadow:0 4px 14px rgb(0 0 0/.2);max-width:min(320px,calc(100vw - 40px))}' +
     'p{margin:0 0 4px;font-weight:600}ul{list-style:none;margin:0;padding:0}' +
-    'li{margin:2px 0}a{color:#0b57d0;text-underline-offset:2px;overflow-wrap:anywhere}' +
+    'a{display:inline-block;min-height:24px;line-height:24px;color:#0b57d0;' +
+    'text-underline-offset:2px;overflow-wrap:anywhere}' +
     'a:focus-visible{outline:3px solid #0b57d0;outline-offset:2px;border-radius:2px}' +
     '@media (prefers-color-scheme:dark){nav{background:#1c2128;color:#e6edf3;border-color:#444c56}' +
     'a{color:#8ab4f8}a:focus-visible{outline-color:#8ab4f8}}';
