@@ -103,6 +103,17 @@ export interface PathlightError extends Error {
   name: 'PathlightError';
   /** For config and answer errors: every problem found. */
   problems?: Problem[];
+  /**
+   * Why the WebAssembly module could not start (from `load`, `init`,
+   * `validate`, `validateAnswers`, `simulate`):
+   * - `'wasm-blocked-by-csp'`: the page's Content-Security-Policy lacks
+   *   `'wasm-unsafe-eval'` in `script-src` (checked before the module is
+   *   fetched; every later call rejects the same way);
+   * - `'wasm-unsupported'`: the browser has no WebAssembly;
+   * - `'wasm-load-failed'`: the module could not be fetched or
+   *   instantiated (`cause` says why); the next call tries again.
+   */
+  code?: 'wasm-blocked-by-csp' | 'wasm-unsupported' | 'wasm-load-failed';
 }
 
 export interface InitOptions {
@@ -120,6 +131,15 @@ export interface InitOptions {
   locale?: string;
   /** When true, a visitor whose browser sends Global Privacy Control is treated as `'denied'`. */
   respectGlobalPrivacyControl?: boolean;
+  /**
+   * The page's Content-Security-Policy nonce (e.g. `document.currentScript.nonce`,
+   * the property: browsers hide the attribute). Pathlight puts it on the
+   * `<style>` element it adds where the browser has no constructable
+   * stylesheets; an adopted stylesheet needs none. `''` is no nonce;
+   * anything but base64(url) characters is a `PathlightError`. `auto.js`
+   * passes its own tag's nonce.
+   */
+  nonce?: string;
 }
 
 /** The stored journey, as `journey()` returns it. */
@@ -316,7 +336,7 @@ export interface Simulation {
   end: Explanation[];
 }
 
-/** Load the wasm module early (optional). */
+/** Load the wasm module early (optional); rejects with a `PathlightError` with a `code` when it cannot. */
 export function load(): Promise<void>;
 /** Start Pathlight; rejects with a `PathlightError` naming the wrong option. */
 export function init(options: InitOptions): Promise<PathlightInstance>;

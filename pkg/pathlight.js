@@ -9,25 +9,72 @@ import loadWasm, {
 
 let loading = null;
 
+/** The smallest WebAssembly module: a header and nothing else. */
+const EMPTY_MODULE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]);
+
+/**
+ * Why this page cannot run WebAssembly at all, or null when it can.
+ * Compiling the empty module is instant and cannot fail for any other reason,
+ * so a failure is the page's Content-Security-Policy (without
+ * 'wasm-unsafe-eval' the browser refuses every compilation), and it is
+ * checked before the real module is fetched: one refusal, one violation report.
+ */
+function wasmRefused() {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.Module !== 'function') {
+    return {
+      code: 'wasm-unsupported',
+      message: 'Pathlight cannot start: this browser does not run WebAssembly.',
+    };
+  }
+  try {
+    new WebAssembly.Module(EMPTY_MODULE);
+    return null;
+  } catch (cause) {
+    return {
+      code: 'wasm-blocked-by-csp',
+      message:
+        "Pathlight cannot start: this page's Content-Security-Policy does not allow WebAssembly. " +
+        "Add 'wasm-unsafe-eval' to its script-src directive (script-src ... 'wasm-unsafe-eval').",
+      cause,
+    };
+  }
+}
+
+function pathlightError(message, code, cause) {
+  const err = new Error(message, cause === undefined ? undefined : { cause });
+  err.name = 'PathlightError';
+  err.code = code;
+  return err;
+}
+
 /**
  * Load the wasm module (once). `init` and `validate` call it for you; call it
- * early to start the download sooner.
+ * early to start the download sooner. Rejects with a `PathlightError` whose
+ * `code` is `'wasm-blocked-by-csp'` (the page's CSP lacks 'wasm-unsafe-eval'),
+ * `'wasm-unsupported'` or `'wasm-load-failed'` (the module could not be
+ * fetched or instantiated; `cause` says why).
  * @returns {Promise<void>}
  */
 export function load() {
   if (!loading) {
+    const refused = wasmRefused();
+    if (refused) {
+      // Kept: the policy does not change while the page lives, and asking
+      // again would only add violation reports.
+      loading = Promise.reject(pathlightError(refused.message, refused.code, refused.cause));
+      return loading;
+    }
     const url = new URL('./core/pathlight_bg.wasm', import.meta.url);
     loading = loadWasm({ module_or_path: url }).then(
       () => undefined,
       (cause) => {
         loading = null;
-        const err = new Error(
-          'Pathlight could not load its WebAssembly module (' + url + '). ' +
-            "If the page has a Content-Security-Policy, it must allow 'wasm-unsafe-eval' in script-src.",
-          { cause },
+        const why = cause && cause.message ? cause.message : String(cause);
+        throw pathlightError(
+          'Pathlight could not load its WebAssembly module (' + url + '): ' + why,
+          'wasm-load-failed',
+          cause,
         );
-        err.name = 'PathlightError';
-        throw err;
       },
     );
   }

@@ -2,8 +2,8 @@
 //! [`super::convert`]) and calls into the runtime.
 
 use super::convert::{
-    config_from_js, document, error_to_js, get, handoff_details, knowledge_from_js, object_arg,
-    options, string_arg, to_js,
+    config_from_js, document, error_to_js, get, handoff_details, knowledge_from_js, nonce_option,
+    object_arg, options, string_arg, to_js,
 };
 use super::runtime::{Runtime, TOPICS};
 use crate::config;
@@ -22,6 +22,7 @@ const INIT_OPTIONS: &[&str] = &[
     "consent",
     "respectGlobalPrivacyControl",
     "locale",
+    "nonce",
 ];
 
 /// A running Pathlight instance. Create it with `Pathlight.init(options)`
@@ -69,8 +70,9 @@ impl Pathlight {
                 .map_err(|e| error_to_js(&e))?;
             Some(l)
         };
+        let nonce = nonce_option(&get(&obj, "nonce")).map_err(|e| error_to_js(&e))?;
         Ok(Pathlight {
-            rt: Runtime::start(config, knowledge, consent, locale),
+            rt: Runtime::start(config, knowledge, consent, locale, nonce),
         })
     }
 

@@ -134,6 +134,54 @@ pub fn string_arg(value: &JsValue, call: &'static str, max: usize) -> Result<Str
     }
 }
 
+/// Longest `nonce` option accepted.
+const MAX_NONCE: usize = 256;
+
+/// The `nonce` init option: the page's Content-Security-Policy nonce, put on
+/// the `<style>` element Pathlight creates where constructable stylesheets
+/// are missing. `undefined`, `null` and `""` are no nonce (so a script can
+/// pass `document.currentScript.nonce` as it is, CSP or not); anything else
+/// must look like a CSP nonce: base64 or base64url characters, `=` only at
+/// the end.
+pub fn nonce_option(value: &JsValue) -> Result<Option<String>, Error> {
+    const CALL: &str = "Pathlight.init(options.nonce)";
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    let Some(nonce) = value.as_string() else {
+        return Err(Error::Argument {
+            call: CALL,
+            message: format!(
+                "expected the page's CSP nonce as a string (script.nonce), got {}",
+                js_type(value)
+            ),
+        });
+    };
+    let body = nonce.trim_end_matches('=');
+    let padding = nonce.len() - body.len();
+    let base64 = body
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'));
+    if nonce.is_empty() {
+        Ok(None)
+    } else if nonce.len() > MAX_NONCE {
+        Err(Error::Argument {
+            call: CALL,
+            message: format!("expected a CSP nonce of at most {MAX_NONCE} characters"),
+        })
+    } else if body.is_empty() || padding > 2 || !base64 {
+        Err(Error::Argument {
+            call: CALL,
+            message: "is not a CSP nonce: pass the value of the nonce your page's \
+                      Content-Security-Policy allows (letters, digits, +, /, -, _, \
+                      and at most two = at the end)"
+                .into(),
+        })
+    } else {
+        Ok(Some(nonce))
+    }
+}
+
 /// An optional plain object argument (`undefined` and `null` give an empty map).
 pub fn object_arg(value: &JsValue, call: &'static str) -> Result<Map<String, Value>, Error> {
     if value.is_undefined() || value.is_null() {

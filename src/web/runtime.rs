@@ -91,12 +91,14 @@ pub struct Runtime {
 
 impl Runtime {
     /// Start: restore the stored journey, mount the widget, start capture,
-    /// and record the current page.
+    /// and record the current page. `nonce` is the page's CSP nonce, for a
+    /// `<style>` element where constructable stylesheets are missing.
     pub fn start(
         config: Config,
         knowledge: Knowledge,
         consent: Consent,
         locale: Option<String>,
+        nonce: Option<String>,
     ) -> Rc<Runtime> {
         let store = Store::local();
         let now = now();
@@ -143,7 +145,7 @@ impl Runtime {
             opened_from: RefCell::new(None),
             delivered: RefCell::new(Vec::new()),
         });
-        rt.mount_widget(strings, &ui_locale, &theme, &handoff);
+        rt.mount_widget(strings, &ui_locale, &theme, &handoff, nonce.as_deref());
         let me = rt.me.clone();
         let notify = Rc::new(move |n: Notice| {
             if let Some(rt) = me.upgrade() {
@@ -173,6 +175,7 @@ impl Runtime {
         locale: &str,
         theme: &crate::config::Theme,
         handoff: &crate::config::HandoffConfig,
+        nonce: Option<&str>,
     ) {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
@@ -183,7 +186,7 @@ impl Runtime {
                 rt.ui(ev);
             }
         });
-        match Widget::mount(&doc, on, strings, locale, theme, handoff) {
+        match Widget::mount(&doc, on, strings, locale, theme, handoff, nonce) {
             Ok(w) => *self.widget.borrow_mut() = Some(w),
             Err(e) => self.report("the widget could not be shown", &e),
         }

@@ -191,7 +191,8 @@ pub(super) fn button(
 impl Widget {
     /// Build the widget at the end of `<body>`; `on` hears what the visitor does.
     /// Its text is `strings` (in `locale`); right-to-left locales get a
-    /// mirrored layout.
+    /// mirrored layout. `nonce` (the page's CSP nonce) goes on the `<style>`
+    /// element used where constructable stylesheets are missing.
     pub fn mount(
         doc: &Document,
         on: Rc<dyn Fn(UiEvent)>,
@@ -199,6 +200,7 @@ impl Widget {
         locale: &str,
         theme: &crate::config::Theme,
         handoff: &crate::config::HandoffConfig,
+        nonce: Option<&str>,
     ) -> Result<Widget, JsValue> {
         let body = doc
             .body()
@@ -206,7 +208,7 @@ impl Widget {
         let host = doc.create_element("pathlight-widget")?;
         apply_theme(&host, theme)?;
         let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
-        style(doc, &root)?;
+        style(doc, &root, nonce)?;
         let shell = doc.create_element("div")?;
         shell.set_class_name("pl");
         shell.set_attribute("lang", locale)?;
@@ -713,16 +715,25 @@ fn apply_theme(host: &Element, theme: &crate::config::Theme) -> Result<(), JsVal
     Ok(())
 }
 
-/// Constructable stylesheets are not subject to `style-src`, so strict CSP
-/// pages need no nonce; older browsers get a `<style>` element.
-fn style(doc: &Document, root: &ShadowRoot) -> Result<(), JsValue> {
-    if let Ok(sheet) = web_sys::CssStyleSheet::new() {
-        if sheet.replace_sync(CSS).is_ok() {
-            root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
-            return Ok(());
+/// A constructable stylesheet adopted by the shadow root: not subject to
+/// `style-src`, so strict CSP pages need no nonce for it. Where the browser
+/// cannot construct or adopt one, a `<style>` element, carrying the page's
+/// `nonce` when given (without it a strict `style-src` refuses the styles).
+fn style(doc: &Document, root: &ShadowRoot, nonce: Option<&str>) -> Result<(), JsValue> {
+    let adoptable =
+        js_sys::Reflect::has(root, &JsValue::from_str("adoptedStyleSheets")).unwrap_or(false);
+    if adoptable {
+        if let Ok(sheet) = web_sys::CssStyleSheet::new() {
+            if sheet.replace_sync(CSS).is_ok() {
+                root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+                return Ok(());
+            }
         }
     }
     let s = doc.create_element("style")?;
+    if let Some(nonce) = nonce {
+        s.set_attribute("nonce", nonce)?;
+    }
     s.set_text_content(Some(CSS));
     root.append_child(&s)?;
     Ok(())

@@ -22,6 +22,7 @@ mod body;
 mod chat;
 mod conversations;
 mod cors;
+mod csp;
 mod db;
 mod error;
 mod handoffs;

@@ -1,6 +1,7 @@
 //! Static files: `/pkg/**` from the package directory, everything else from
 //! the site root, with clean URLs (`/checkout` → `checkout.html`, a
 //! directory → its `index.html`) and the `/account/**` single-page app.
+//! Pages under `/strict/` get a nonce and a strict CSP (see `csp.rs`).
 //! Also the JSON 404 for unknown `/api` routes (this is the router's
 //! fallback).
 
@@ -41,11 +42,15 @@ pub async fn serve(
     let Some(segments) = segments(path) else {
         return not_found();
     };
+    let strict = segments.first().is_some_and(|s| s == crate::csp::DIR);
     let files = std::sync::Arc::clone(&state.files);
     let found = tokio::task::spawn_blocking(move || find(&files, &segments)).await;
     let Ok(Some(found)) = found else {
         return not_found();
     };
+    if strict && content_type(&found.path).starts_with("text/html") {
+        return crate::csp::respond(found.bytes, &method, uri.query());
+    }
     respond(found, &method, &headers)
 }
 
