@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test >/dev/null
 cargo bench --profile bench-native --bench engine 2>/dev/null
-bash scripts/build.sh 2>/dev/null | tail -4
+bash scripts/build.sh >/dev/null 2>&1 \
+  || { echo 'the build failed or is over its size budget: run bash scripts/build.sh' >&2; exit 1; }
+node scripts/size.mjs
 node benches/capture.mjs
 node benches/jsonlogic/run.mjs
 node benches/relevance/run.mjs --quick
