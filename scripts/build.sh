@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package in pkg/: the size-tuned wasm, its JS glue and
-# typings (in pkg/core/), and the JSON Schemas, then prints the sizes.
+# typings (in pkg/core/), and the JSON Schemas, then prints the sizes and
+# fails when they are over the budget in budget.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,4 +27,4 @@ node_modules/.bin/esbuild pkg/core/pathlight.js --minify --format=esm --log-leve
   --outfile=pkg/core/pathlight.js --allow-overwrite
 mkdir -p pkg/schema && cp schema/*.json pkg/schema/
 cp README.md pkg/README.md
-node scripts/size.mjs
+node scripts/size.mjs --check

@@ -3,7 +3,8 @@
 #   scripts/setup.sh build   the wasm target, the pinned nightly (with rust-src) for the
 #                            size-tuned package build, the pinned wasm-bindgen CLI,
 #                            npm packages (binaryen, esbuild)
-#   scripts/setup.sh test    all of the above, plus chromium, chromedriver, clippy, rustfmt
+#   scripts/setup.sh test    all of the above, plus chromium, chromedriver, firefox-esr,
+#                            geckodriver (from crates.io), clippy, rustfmt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-test}"
@@ -45,6 +46,7 @@ fi
 if [ "$what" = test ]; then
   ensure_apt chromium chromium
   ensure_apt chromedriver chromium-driver
+  ensure_apt firefox-esr firefox-esr
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
   rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 fi
@@ -53,6 +55,13 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# geckodriver (Firefox's WebDriver) is not in Debian's bookworm: it comes
+# from crates.io, compiled once (about 2 minutes).
+if [ "$what" = test ] && ! command -v geckodriver >/dev/null 2>&1; then
+  say "installing geckodriver from crates.io (about 2 minutes, once)"
+  cargo install geckodriver --locked || cargo install geckodriver
 fi
 
 # npm packages: binaryen's wasm-opt and esbuild for the build; playwright-core and ajv for tests.

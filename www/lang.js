@@ -4,8 +4,12 @@
 // adds the auto.js script tag with data-config, data-answers and
 // data-locale. The store's own text stays English: the widget sets its own
 // lang and, for Hebrew, dir="rtl", so the page layout is not flipped.
+//
+// `?pathlight=off` in the address leaves Pathlight out altogether (the store
+// as it is without it): benches/page.mjs compares the two.
 (function () {
   'use strict';
+  if (/[?&]pathlight=off(&|$)/.test(location.search)) return;
   var lang = null;
   try {
     lang = localStorage.getItem('demo-lang');
