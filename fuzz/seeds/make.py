@@ -138,6 +138,15 @@ dict_file("outbox", {"version", "entries", "delivered", "key", "url", "body", "c
                      "updated", "attempts", "nextAt", "lastError", "state", "kind", "pending",
                      "inFlight", "since", "failed", "reason", "beaconed", "lastChance"})
 
+# snapshot: one over its bounds (more page stats and custom events than
+# are kept), so libFuzzer's inputs may grow that long.
+big = json.load(open(sorted(glob.glob("fuzz/seeds/snapshot/engine-*.json"))[-1]))
+big["journey"]["pages"] = [{"path": f"/p{i}", "views": 1, "dwellMs": 5, "maxScroll": 0,
+                            "errors": 0} for i in range(210)]
+big["events"] = [{"name": f"e{i}", "at": 1_700_000_000_000 + i} for i in range(110)]
+with open("fuzz/seeds/snapshot/over-the-bounds.json", "w") as f:
+    f.write(compact(big))
+
 # handoff: structured input (`arbitrary`), so seeds are bytes; a few long
 # deterministic ones make long journeys from the first run on, where
 # libFuzzer alone would start at a few bytes and grow slowly.
