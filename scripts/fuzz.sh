@@ -17,17 +17,29 @@ case "$secs" in '' | *[!0-9]*) echo "usage: $0 [seconds-per-target] [target ...]
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 # Nightly and cargo-fuzz, installed once (scripts/setup.sh test does the same).
-if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+# Where no nightly can be installed, stable builds the targets with
+# RUSTC_BOOTSTRAP=1 (cargo-fuzz only needs nightly's -Z flags; stable ships
+# the AddressSanitizer runtime).
+# FUZZ_TOOLCHAIN=stable forces that.
+toolchain="${FUZZ_TOOLCHAIN:-}"
+if [ -z "$toolchain" ] && ! rustup run nightly rustc --version >/dev/null 2>&1; then
   say "installing the nightly toolchain (cargo-fuzz needs it)"
-  rustup toolchain install nightly --profile minimal
+  rustup toolchain install nightly --profile minimal || true
 fi
+if [ -z "$toolchain" ] && rustup run nightly rustc --version >/dev/null 2>&1; then
+  toolchain=nightly
+elif [ -z "$toolchain" ]; then
+  toolchain=stable
+  say "no nightly toolchain: building with stable and RUSTC_BOOTSTRAP=1"
+fi
+[ "$toolchain" = nightly ] || export RUSTC_BOOTSTRAP=1
 if ! cargo fuzz --version >/dev/null 2>&1; then
   say "installing cargo-fuzz"
   cargo install cargo-fuzz --locked || cargo install cargo-fuzz
 fi
 
 cd fuzz
-if [ $# -gt 0 ]; then targets=("$@"); else mapfile -t targets < <(cargo +nightly fuzz list); fi
+if [ $# -gt 0 ]; then targets=("$@"); else mapfile -t targets < <(cargo "+$toolchain" fuzz list); fi
 
 # Limits per input, for libFuzzer:
 # - timeout: every target is linear or step-bounded and takes well under
@@ -43,12 +55,12 @@ limits=(-timeout=5 -malloc_limit_mb=128 -rss_limit_mb=1024)
 
 # One build for all targets (release, debug assertions and overflow checks,
 # AddressSanitizer: cargo-fuzz's defaults); `fuzz run` then reuses it.
-say "building the fuzz targets with nightly"
+say "building the fuzz targets ($toolchain)"
 mkdir -p artifacts
-cargo +nightly fuzz build >artifacts/build.log 2>&1 || { cat artifacts/build.log; exit 1; }
+cargo "+$toolchain" fuzz build >artifacts/build.log 2>&1 || { cat artifacts/build.log; exit 1; }
 # Run the binaries themselves: `cargo fuzz run` would rebuild with other
 # flags after a crash just to print it again.
-bin="target/$(rustc +nightly -vV | awk '/^host:/ {print $2}')/release"
+bin="target/$(rustc "+$toolchain" -vV | awk '/^host:/ {print $2}')/release"
 
 failed=()
 summary=()
