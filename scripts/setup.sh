@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping what is already there.
 #   scripts/setup.sh build   the wasm target, the pinned wasm-bindgen CLI, npm packages (binaryen)
-#   scripts/setup.sh test    all of the above, plus chromium, chromedriver, clippy, rustfmt
+#   scripts/setup.sh test    all of the above, plus chromium, chromedriver, clippy, rustfmt,
+#                            nightly Rust and cargo-fuzz
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-test}"
@@ -35,6 +36,17 @@ if [ "$what" = test ]; then
   ensure_apt chromedriver chromium-driver
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
   rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+  # Fuzzing (scripts/fuzz.sh): cargo-fuzz wants nightly; without one,
+  # fuzz.sh falls back to stable with RUSTC_BOOTSTRAP=1.
+  if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    say "installing the nightly toolchain (for cargo-fuzz)"
+    rustup toolchain install nightly --profile minimal \
+      || say "no nightly toolchain could be installed: fuzzing will use stable"
+  fi
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    say "installing cargo-fuzz (about 2 minutes, once)"
+    cargo install cargo-fuzz --locked || cargo install cargo-fuzz
+  fi
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]} from Debian"
