@@ -4,7 +4,7 @@
 #                            size-tuned package build, the pinned wasm-bindgen CLI,
 #                            npm packages (binaryen, esbuild)
 #   scripts/setup.sh test    all of the above, plus chromium, chromedriver, firefox-esr,
-#                            geckodriver (from crates.io), clippy, rustfmt
+#                            geckodriver and cargo-fuzz (from crates.io), clippy, rustfmt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-test}"
@@ -49,6 +49,11 @@ if [ "$what" = test ]; then
   ensure_apt firefox-esr firefox-esr
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
   rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
+  # Fuzzing (scripts/fuzz.sh) builds with the pinned nightly installed above.
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    say "installing cargo-fuzz (about 2 minutes, once)"
+    cargo install cargo-fuzz --locked || cargo install cargo-fuzz
+  fi
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing ${need_apt[*]} from Debian"

@@ -17,8 +17,11 @@ cargo clippy --all-targets -- -D warnings
 cargo clippy -p pathlight-server --all-targets -- -D warnings
 cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 
-step "native tests (engine with an injected clock, docs examples)"
+step "native tests (engine with an injected clock and its properties, docs examples)"
 cargo test
+
+step "fuzzing, a short run of every target (scripts/fuzz.sh; FUZZ_SECONDS=${FUZZ_SECONDS:-15} each)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
 
 step "reference server tests (www/server: webhook, chat, inbox, analytics, SQLite)"
 cargo test -p pathlight-server

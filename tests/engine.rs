@@ -482,3 +482,31 @@ fn a_team_can_keep_stale_answers_out_of_search_too() {
         .unwrap_err();
     assert_eq!(err.problems().unwrap().0[0].path, "/staleInSearch");
 }
+
+#[test]
+fn one_nudge_per_page_view_even_when_the_clock_is_set_back() {
+    // Found by tests/properties.rs: the page view was told apart by time
+    // (nudge time >= page start), so a nudge shown after the clock went
+    // back looked older than the page, and a second one came on the same
+    // page view.
+    let config = Config::from_json(
+        r#"{"version": 1, "delivery": {"quietSeconds": 0}, "triggers": [
+          {"id": "cart", "when": {"page": "/help", "event": "cart"}, "message": "Need help?",
+           "answers": ["declined"], "maxPerSession": 5}]}"#,
+    )
+    .unwrap();
+    let mut e = Engine::new(config, answers(), "v1".into());
+    let cart = || Event::Custom {
+        name: "cart".into(),
+        props: Default::default(),
+    };
+    let min = 60_000;
+    e.handle(Event::page_view("/", "Home"), T0);
+    e.handle(Event::page_view("/help", "Help"), T0 + 20 * min);
+    // The system clock is corrected back by ten minutes, then runs on.
+    assert_eq!(nudges(&e.handle(cart(), T0 + 10 * min))[0].0, "cart");
+    assert!(nudges(&e.handle(cart(), T0 + 25 * min)).is_empty());
+    // A new page view may show it again (the session has had its event).
+    let next = e.handle(Event::page_view("/help?again=1", "Help"), T0 + 26 * min);
+    assert_eq!(nudges(&next)[0].0, "cart");
+}

@@ -13,6 +13,9 @@ use pathlight::rules::{Device, Env};
 use pathlight::{Action, Config, Engine, Error, Event, Knowledge};
 use serde_json::{json, Map, Value};
 
+mod support;
+use support::rng::Rng;
+
 const T0: u64 = 1_700_000_000_000;
 const MIN: u64 = 60_000;
 
@@ -389,36 +392,15 @@ fn every_field_is_scrubbed_except_the_contact_details() {
     }
 }
 
-/// A small deterministic PRNG (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn text(&mut self, max: u64) -> String {
-        const PIECES: [&str; 8] = ["a", "Checkout ", "\"", "\\", "ש", "ğ", "😀", "\n"];
-        (0..self.below(max))
-            .map(|_| PIECES[self.below(PIECES.len() as u64) as usize])
-            .collect()
-    }
-}
-
 #[test]
 fn any_journey_fits_max_bytes_and_keeps_its_newest_step() {
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15);
     for round in 0..80 {
-        let limit = [50, 500, 1000][rng.below(3) as usize];
+        let limit = *rng.pick(&[50, 500, 1000]);
         let mut j = Journey::new(limit);
-        let n = rng.below(700);
+        let n = rng.below(700) as u64;
         for i in 0..n {
-            let kind = STEP_KINDS[rng.below(STEP_KINDS.len() as u64) as usize];
+            let kind = *rng.pick(&STEP_KINDS);
             let path = format!("/p{}/{}", rng.below(30), rng.text(20));
             j.push(kind, T0 + i * 1_000, &path, &rng.text(60));
         }
@@ -438,7 +420,7 @@ fn any_journey_fits_max_bytes_and_keeps_its_newest_step() {
                 .insert(format!("k{i}"), json!(rng.text(300)));
         }
         let message = rng.text(3_000);
-        let max = 4096 + rng.below(60_000 - 4096 + 1) as usize;
+        let max = 4096 + rng.below(60_000 - 4096 + 1);
         let p = build(HandoffInput {
             answers: &answers,
             message: &message,

@@ -562,3 +562,36 @@ fn visitor_state_older_than_the_retention_is_forgotten() {
     one_day.restore(snap, T0 + 2 * day);
     assert_eq!(one_day.visitor_id(), "new");
 }
+
+#[test]
+fn stored_state_over_the_bounds_is_cut_when_read() {
+    // Found by the snapshot fuzz target's bounds check (on a hand-made
+    // input: 200 pages do not fit in its 4 KB inputs): restoring stored
+    // state kept every page stat and custom event it held, past MAX_PAGES
+    // and MAX_EVENTS, and every later page view searched them all.
+    use pathlight::engine::snapshot::MAX_EVENTS;
+    use pathlight::journey::steps::MAX_PAGES;
+    let mut stored = serde_json::to_value(Snapshot::new("v1".into(), T0)).unwrap();
+    let pages: Vec<_> = (0..MAX_PAGES + 50)
+        .map(|i| serde_json::json!({"path": format!("/p{i}"), "views": 1, "dwellMs": 0, "maxScroll": 0, "errors": 0}))
+        .collect();
+    stored["journey"]["pages"] = pages.into();
+    let events: Vec<_> = (0..MAX_EVENTS + 20)
+        .map(|i| serde_json::json!({"name": format!("e{i}"), "at": T0 + i as u64}))
+        .collect();
+    stored["events"] = events.into();
+    let s = Snapshot::decode(&stored.to_string()).unwrap();
+    assert_eq!(s.journey.pages().len(), MAX_PAGES);
+    assert_eq!(
+        s.journey.pages()[0].path,
+        "/p50",
+        "the least recently viewed go"
+    );
+    assert_eq!(s.events.len(), MAX_EVENTS);
+    assert_eq!(s.events[0].name, "e20", "the oldest events go");
+    let mut e = engine();
+    e.restore(s, T0 + 1_000);
+    e.handle(Event::page_view("/new", ""), T0 + 2_000);
+    assert_eq!(e.snapshot().journey.pages().len(), MAX_PAGES);
+    assert_eq!(e.snapshot().journey.pages().last().unwrap().path, "/new");
+}

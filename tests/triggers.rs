@@ -441,6 +441,41 @@ fn form_errors_rage_clicks_searches_and_answers() {
 }
 
 #[test]
+fn json_logic_over_the_clock_is_woken_when_its_values_change() {
+    // Found by tests/properties.rs: a rule on `page.dwellSeconds` said
+    // "never" until the next event, so nothing woke the engine for it.
+    let mut e = engine(r#"{"logic": {">=": [{"var": "page.dwellSeconds"}, 20]}}"#);
+    e.handle(view("/cart"), T0);
+    e.handle(Event::Visibility(false), T0 + 5_500);
+    // A hidden page's dwell stands still: only the idle threshold wakes it.
+    assert_eq!(e.next_wake(), Some(T0 + 60_000));
+    e.handle(Event::Visibility(true), T0 + 60_000);
+    // Each dwell second is looked at; the rule holds at 20 visible seconds.
+    let mut at = T0 + 60_000;
+    while let Some(w) = e.next_wake() {
+        assert!(w > at && w - at <= 1_000, "woken at {w}, {} ms on", w - at);
+        at = w;
+        if fired(&e.tick(at)) {
+            break;
+        }
+    }
+    assert_eq!(at, T0 + 60_000 + 14_500);
+    // Values that do not change with time never wake it (past the idle
+    // threshold), the hour once an hour.
+    let idle = T0 + 60_000;
+    let mut e = engine(r#"{"logic": {"==": [{"var": "page.path"}, "/checkout"]}}"#);
+    e.handle(view("/cart"), T0);
+    e.tick(idle);
+    assert_eq!(e.next_wake(), None);
+    let mut e = engine(r#"{"logic": {"==": [{"var": "time.hourUtc"}, 23]}}"#);
+    e.handle(view("/cart"), T0);
+    e.tick(idle);
+    let eleven = T0 - T0 % 3_600_000 + 3_600_000;
+    assert_eq!(e.next_wake(), Some(eleven));
+    assert!(fired(&e.tick(eleven)));
+}
+
+#[test]
 fn all_any_not_and_json_logic() {
     let both = r#"{"all": [{"page": "/cart"}, {"query": {"coupon": true}}]}"#;
     assert!(fires(both, vec![(0, view("/cart?coupon=1"))], 0));

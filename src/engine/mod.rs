@@ -104,6 +104,9 @@ pub struct Engine {
     state: Snapshot,
     /// Per tab: the page this tab shows.
     page: Option<CurrentPage>,
+    /// Per tab: a nudge was shown on this page view (known without
+    /// comparing times, which a clock set back would break).
+    nudged_page: bool,
     /// Per tab: recent clicks (time, x, y) for rage detection.
     clicks: Vec<(Millis, i32, i32)>,
     last_input: Millis,
@@ -165,6 +168,7 @@ impl Engine {
             consent,
             state,
             page: None,
+            nudged_page: false,
             clicks: Vec::new(),
             last_input: now,
             last_typing: None,
@@ -751,6 +755,7 @@ impl Engine {
         );
         self.state.journey.page_stats(&page.path).views += 1;
         self.page = Some(page);
+        self.nudged_page = false;
         let recorded = self.record(StepKind::PageView, now, &title);
         if let Some(q) = search {
             self.record(StepKind::Search, now, &q);
@@ -795,9 +800,11 @@ impl Engine {
     }
 
     /// At most one nudge per page view: a second one would replace the
-    /// first while the visitor may still be reading it.
+    /// first while the visitor may still be reading it. Another tab's
+    /// nudge since this page opened counts too.
     fn nudged_this_page(&self) -> bool {
         match (&self.page, self.state.triggers.last_nudge_at) {
+            (Some(_), _) if self.nudged_page => true,
             (Some(page), Some(at)) => at >= page.since,
             _ => false,
         }
@@ -847,6 +854,7 @@ impl Engine {
         log.last_fired.insert(trigger.id.clone(), now);
         log.last_trigger = Some(trigger.id.clone());
         log.last_nudge_at = Some(now);
+        self.nudged_page = self.page.is_some();
         self.record(StepKind::NudgeShown, now, &trigger.id);
         Nudge {
             trigger_id: trigger.id.clone(),

@@ -217,7 +217,10 @@ impl Snapshot {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Read stored state, migrating older versions.
+    /// Read stored state, migrating older versions. Stored state may hold
+    /// anything: page stats and custom events past their bounds are cut
+    /// (oldest first) here; steps are folded to the config's bound when an
+    /// engine restores or merges it.
     ///
     /// ```
     /// use pathlight::engine::snapshot::{Snapshot, SnapshotError};
@@ -230,14 +233,18 @@ impl Snapshot {
         let value: Value =
             serde_json::from_str(text).map_err(|e| SnapshotError::Corrupt(e.to_string()))?;
         let version = value.get("version").and_then(Value::as_u64);
-        match version {
-            Some(1) => migrate_v1(value),
+        let mut s: Snapshot = match version {
+            Some(1) => migrate_v1(value)?,
             Some(2) => {
-                serde_json::from_value(value).map_err(|e| SnapshotError::Corrupt(e.to_string()))
+                serde_json::from_value(value).map_err(|e| SnapshotError::Corrupt(e.to_string()))?
             }
-            Some(v) if v > u64::from(Snapshot::VERSION) => Err(SnapshotError::TooNew(v)),
-            _ => Err(SnapshotError::Corrupt("no known version".into())),
-        }
+            Some(v) if v > u64::from(Snapshot::VERSION) => return Err(SnapshotError::TooNew(v)),
+            _ => return Err(SnapshotError::Corrupt("no known version".into())),
+        };
+        s.journey.bound_pages();
+        let extra = s.events.len().saturating_sub(MAX_EVENTS);
+        s.events.drain(..extra);
+        Ok(s)
     }
 }
 

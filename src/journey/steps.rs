@@ -162,6 +162,13 @@ impl Journey {
         }
     }
 
+    /// Keep at most [`MAX_PAGES`] page stats, dropping the least recently
+    /// viewed (for stored journeys, which may hold anything).
+    pub(crate) fn bound_pages(&mut self) {
+        let extra = self.pages.len().saturating_sub(MAX_PAGES);
+        self.pages.drain(..extra);
+    }
+
     /// The stats for `path`, created (and the oldest dropped past
     /// [`MAX_PAGES`]) if needed.
     pub fn page_stats(&mut self, path: &str) -> &mut PageStats {

@@ -138,8 +138,125 @@ pub enum Test {
     },
     /// Open hours: days and times in a named IANA time zone.
     Schedule(Schedule),
-    /// JSON Logic over the documented context.
-    Logic(Value),
+    /// JSON Logic over the documented context, and the clock-driven
+    /// values of the context it reads (for waking up when they change).
+    Logic(Value, Clocks),
+}
+
+/// The values of the JSON Logic context that change with time alone, as a
+/// rule may read them: found once, when the config is read, by the names
+/// the rule holds (a literal `"dwellSeconds"` anywhere counts, so a rule is
+/// never under-woken; a `var` whose name is computed reads them all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Clocks {
+    /// `page.dwellSeconds`: changes each visible second.
+    pub dwell: bool,
+    /// `session.seconds`: each second.
+    pub session: bool,
+    /// `time.now`: re-checked each second.
+    pub now: bool,
+    /// `time.hourUtc`: each hour.
+    pub hour: bool,
+    /// `time.weekdayUtc`: each day.
+    pub day: bool,
+}
+
+impl Clocks {
+    /// The clock-driven values `rule` may read.
+    ///
+    /// ```
+    /// use pathlight::rules::condition::Clocks;
+    /// use serde_json::json;
+    /// let c = Clocks::of(&json!({">=": [{"var": "page.dwellSeconds"}, 30]}));
+    /// assert_eq!(c, Clocks { dwell: true, ..Clocks::default() });
+    /// assert_eq!(Clocks::of(&json!({"==": [{"var": "page.path"}, "/"]})), Clocks::default());
+    /// assert!(Clocks::of(&json!({"var": {"cat": ["ti", "me.now"]}})).now);
+    /// ```
+    pub fn of(rule: &Value) -> Clocks {
+        let mut c = Clocks::default();
+        c.scan(rule);
+        c
+    }
+
+    fn all() -> Clocks {
+        Clocks {
+            dwell: true,
+            session: true,
+            now: true,
+            hour: true,
+            day: true,
+        }
+    }
+
+    // The rule's depth is bounded: by `check` in a config, by the JSON
+    // parser's 128 levels otherwise.
+    fn scan(&mut self, v: &Value) {
+        match v {
+            Value::String(s) => self.name(s),
+            Value::Array(items) => items.iter().for_each(|x| self.scan(x)),
+            Value::Object(map) => {
+                for (op, arg) in map {
+                    // A variable whose name is computed may read anything.
+                    let names_a_var = matches!(op.as_str(), "var" | "val");
+                    let literal = match arg {
+                        Value::Array(items) => items.first().is_none_or(|x| !x.is_object()),
+                        x => !x.is_object(),
+                    };
+                    if names_a_var && !literal {
+                        *self = Clocks::all();
+                    }
+                    self.scan(arg);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn name(&mut self, path: &str) {
+        // The leaf of `a.b.c`; a whole object (`page`, `time`, `""`) holds
+        // its clocks too.
+        let leaf = path.rsplit('.').next().unwrap_or(path);
+        match leaf {
+            "dwellSeconds" => self.dwell = true,
+            "seconds" => self.session = true,
+            "now" => self.now = true,
+            "hourUtc" => self.hour = true,
+            "weekdayUtc" => self.day = true,
+            "page" => self.dwell = true,
+            "session" => self.session = true,
+            "time" => {
+                self.now = true;
+                self.hour = true;
+                self.day = true;
+            }
+            "" => *self = Clocks::all(),
+            _ => {}
+        }
+    }
+
+    /// The next moment after `now` when a value read may change by time
+    /// alone, if any: the rule is evaluated again then.
+    fn next_change(&self, f: &Facts, now: Millis) -> Option<Millis> {
+        const SEC: Millis = 1_000;
+        const HOUR: Millis = 3_600_000;
+        const DAY: Millis = 86_400_000;
+        let next = |unit: Millis, since: Millis| {
+            let elapsed = now.saturating_sub(since);
+            since.saturating_add((elapsed / unit).saturating_add(1).saturating_mul(unit))
+        };
+        let dwell = f.page.filter(|_| self.dwell).and_then(|p| {
+            let d = p.dwell(now);
+            p.dwell_reached_at((d / SEC).saturating_add(1).saturating_mul(SEC))
+        });
+        let session = self.session.then(|| next(SEC, f.state.session.started_at));
+        let clock = self.now.then(|| now.saturating_add(SEC));
+        let hour = self.hour.then(|| next(HOUR, 0));
+        let day = self.day.then(|| next(DAY, 0));
+        [dwell, session, clock, hour, day]
+            .into_iter()
+            .flatten()
+            .min()
+    }
 }
 
 /// What about an answer a condition asks.
@@ -494,7 +611,7 @@ fn leaf(r: &mut Reader, at: &Path, key: &str, v: &Value, depth: usize) -> Option
         }
         "schedule" => Test::Schedule(schedule(r, at, v)?),
         "logic" => match logic::check(v) {
-            Ok(()) => Test::Logic(v.clone()),
+            Ok(()) => Test::Logic(v.clone(), Clocks::of(v)),
             Err(e) => {
                 let p = format!("{}{}", at.render(), e.path());
                 let msg = e.to_string();
@@ -657,6 +774,12 @@ impl Condition {
             Test::SiteSeconds(s) => at(f.state.session.started_at.saturating_add(s * 1000)),
             Test::IdleSeconds(s) => at(f.last_input.saturating_add(s * 1000)),
             Test::Schedule(s) => schedule_due(s, f, now),
+            // A rule over clock-driven values may come to hold by time
+            // alone: look again when one of them changes.
+            Test::Logic(_, clocks) => match self.holds(f, now) {
+                true => Due::Now,
+                false => clocks.next_change(f, now).map_or(Due::Never, Due::At),
+            },
             _ => held(self.holds(f, now)),
         }
     }
@@ -788,7 +911,9 @@ impl Condition {
                     AnswerWhat::Unhelpful => f.state.triggers.unhelpful.contains(id),
                 }
             }
-            Test::Logic(rule) => logic::apply(rule, f.logic_context(now)).is_ok_and(|v| truthy(&v)),
+            Test::Logic(rule, _) => {
+                logic::apply(rule, f.logic_context(now)).is_ok_and(|v| truthy(&v))
+            }
             Test::All(_)
             | Test::Any(_)
             | Test::Not(_)

@@ -1771,6 +1771,11 @@ impl Eval {
     }
 }
 
+// The tests' one PRNG, shared with the integration tests.
+#[cfg(test)]
+#[path = "../../tests/support/rng.rs"]
+mod test_rng;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2231,20 +2236,7 @@ mod tests {
         }
     }
 
-    /// xorshift64*: deterministic, good enough to shake out panics.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    use super::test_rng::Rng;
 
     fn random_rule(rng: &mut Rng, depth: usize) -> Value {
         const SCALARS: [&str; 16] = [
@@ -2300,7 +2292,7 @@ mod tests {
             "x": {"y": [1, "2", null]}, "xs": [3, 1, 2], "a": "", "s": "text",
             "current": 1, "deep": {"er": {"est": true}}
         });
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut rng = Rng::new(0x9e37_79b9_7f4a_7c15);
         let (mut ok, mut failed) = (0, 0);
         for _ in 0..20_000 {
             let rule = random_rule(&mut rng, 5);
