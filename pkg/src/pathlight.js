@@ -1,5 +1,6 @@
 // Pathlight: the package entry. Loads the wasm once, then creates instances.
 // Everything here is a thin wrapper: the behaviour lives in the Rust core.
+// Paths are relative to pkg/, where the build writes this file, minified.
 import loadWasm, {
   Pathlight as Instance,
   validateConfig,
