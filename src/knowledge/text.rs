@@ -324,35 +324,46 @@ pub fn drops_stop_words(lang: Lang) -> bool {
 /// assert!(is_stop_word("ў", Lang::Belarusian));
 /// ```
 pub fn is_stop_word(word: &str, lang: Lang) -> bool {
-    // One space-separated string per language keeps the code tiny.
-    let list = match lang {
-        Lang::English | Lang::Other => {
-            "a an the and or but if so of to in on at by for with from as into about is are \
-             was were be been am do does did have has had i me my you your we us our it its \
-             this that these those there he she they them their can could would should will \
-             im ive just also please hi hello thanks any some"
-        }
-        Lang::Turkish => {
-            "ve veya ile bir bu şu o da de ki mi mı mu mü için gibi ama çok daha en her ben \
-             sen biz siz"
-        }
-        Lang::Hebrew => {
-            "של את על עם זה זו זאת הוא היא הם הן אני אתה אנחנו אתם גם כי אם או יש כל אל עד רק \
-             כבר אבל"
-        }
-        Lang::Belarusian => {
-            "і й у ў на з са да ад па за што гэта ён яна яно яны мы вы я ты але ці бо для пра аб"
-        }
-        Lang::Malay => {
-            "yang dan di ke dari untuk ini itu dengan pada adalah ialah akan atau juga saya \
-             kami kita anda dia mereka"
-        }
-        Lang::Tagalog => {
-            "ang ng mga sa na ay at si ni kay ko mo ka ako siya kami tayo kayo sila ito iyan \
-             iyon po ba"
-        }
-    };
-    !word.is_empty() && list.split_ascii_whitespace().any(|w| w == word)
+    stop_words(lang).binary_search(&word).is_ok()
+}
+
+/// The stop words of `lang`, sorted by bytes, so a lookup is a binary
+/// search: indexing the answers asks once per word, and a linear scan of
+/// the list was most of the cost of building the index.
+#[rustfmt::skip]
+fn stop_words(lang: Lang) -> &'static [&'static str] {
+    match lang {
+        Lang::English | Lang::Other => &[
+            "a", "about", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
+            "but", "by", "can", "could", "did", "do", "does", "for", "from", "had", "has",
+            "have", "he", "hello", "hi", "i", "if", "im", "in", "into", "is", "it", "its",
+            "ive", "just", "me", "my", "of", "on", "or", "our", "please", "she", "should", "so",
+            "some", "thanks", "that", "the", "their", "them", "there", "these", "they", "this",
+            "those", "to", "us", "was", "we", "were", "will", "with", "would", "you", "your",
+        ],
+        Lang::Turkish => &[
+            "ama", "ben", "bir", "biz", "bu", "da", "daha", "de", "en", "gibi", "her", "ile",
+            "için", "ki", "mi", "mu", "mü", "mı", "o", "sen", "siz", "ve", "veya", "çok", "şu",
+        ],
+        Lang::Hebrew => &[
+            "אבל", "או", "אל", "אם", "אנחנו", "אני", "את", "אתה", "אתם", "גם", "הוא", "היא",
+            "הם", "הן", "זאת", "זה", "זו", "יש", "כבר", "כי", "כל", "עד", "על", "עם", "רק",
+            "של",
+        ],
+        Lang::Belarusian => &[
+            "аб", "ад", "але", "бо", "вы", "гэта", "да", "для", "з", "за", "й", "мы", "на",
+            "па", "пра", "са", "ты", "у", "ці", "што", "я", "яна", "яно", "яны", "ён", "і", "ў",
+        ],
+        Lang::Malay => &[
+            "adalah", "akan", "anda", "atau", "dan", "dari", "dengan", "di", "dia", "ialah",
+            "ini", "itu", "juga", "kami", "ke", "kita", "mereka", "pada", "saya", "untuk",
+            "yang",
+        ],
+        Lang::Tagalog => &[
+            "ako", "ang", "at", "ay", "ba", "ito", "iyan", "iyon", "ka", "kami", "kay", "kayo",
+            "ko", "mga", "mo", "na", "ng", "ni", "po", "sa", "si", "sila", "siya", "tayo",
+        ],
+    }
 }
 
 /// Stem a folded word in place. English gets a light suffix stemmer
@@ -465,5 +476,31 @@ fn porter_step1(w: &mut String) {
     // 5b: -ll, so `cancel` meets `cancelled`.
     if w.ends_with("ll") && measure(w.as_bytes()) > 1 {
         w.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_word_lists_are_sorted_and_unique_so_every_word_is_found() {
+        for lang in [
+            Lang::English,
+            Lang::Turkish,
+            Lang::Hebrew,
+            Lang::Belarusian,
+            Lang::Malay,
+            Lang::Tagalog,
+        ] {
+            let list = stop_words(lang);
+            assert!(
+                list.windows(2).all(|w| w[0] < w[1]),
+                "{lang:?} is not sorted"
+            );
+            assert!(list.iter().all(|w| is_stop_word(w, lang)));
+        }
+        assert!(!is_stop_word("", Lang::English));
+        assert!(!is_stop_word("lamp", Lang::English));
     }
 }
