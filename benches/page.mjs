@@ -119,31 +119,22 @@ export function longTasksInTrace(buffer, base) {
     if (ours.has(key)) return ours.get(key);
     let n = p.nodes.get(id);
     let hit = false;
-    let startUp = false;
-    while (n) {
-      const url = n.callFrame.url ?? '';
-      if (PATHLIGHT_SCRIPT.test(url)) {
-        hit = true;
-        if (/\/pkg\/pathlight\.js$/.test(url) && n.callFrame.functionName === 'init') startUp = true;
-      }
+    while (n && !hit) {
+      hit = PATHLIGHT_SCRIPT.test(n.callFrame.url ?? '');
       n = p.nodes.get(n.parent);
     }
-    const r = { hit, startUp };
-    ours.set(key, r);
-    return r;
+    ours.set(key, hit);
+    return hit;
   };
   const tasks = events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && e.pid === pid && e.tid === tid && e.dur > 50_000);
   return tasks.map((task) => {
     let samples = 0;
     let pathlight = 0;
-    let startUp = false;
     for (const p of profiles.values()) {
       for (const [ts, id] of p.samples) {
         if (ts < task.ts || ts > task.ts + task.dur) continue;
         samples++;
-        const r = isOurs(p, id);
-        if (r.hit) pathlight++;
-        startUp ||= r.startUp;
+        if (isOurs(p, id)) pathlight++;
       }
     }
     const share = samples ? pathlight / samples : 0;
@@ -154,7 +145,6 @@ export function longTasksInTrace(buffer, base) {
       cpu,
       pathlightWall: wall * share,
       pathlightCpu: cpu * share,
-      startUp,
       attributable: share > 0 && wall * (1 - share) <= 50,
       cpuAttributable: cpu * share > 50,
     };
@@ -417,9 +407,7 @@ function summarize(r) {
       tracedLongTasks: tasks.length,
       withPathlight: tasks.filter((t) => t.pathlightWall > 0).length,
       attributable: tasks.filter((t) => t.attributable).length,
-      attributableAfterStart: tasks.filter((t) => t.attributable && !t.startUp).length,
       cpuAttributable: tasks.filter((t) => t.cpuAttributable).length,
-      startUp: tasks.filter((t) => t.startUp),
       attributableTasks: tasks.filter((t) => t.attributable),
     };
   }
@@ -456,12 +444,11 @@ export function table(r) {
   row('long tasks in traced visits', `${wo.tracedLongTasks} in ${wo.visits}`, `${w.tracedLongTasks} in ${w.visits}`);
   row('  … Pathlight ran in', wo.withPathlight, w.withPathlight);
   row('  … attributable to Pathlight', wo.attributable, w.attributable, 'target 0');
-  row('  … of them after start-up', wo.attributableAfterStart, w.attributableAfterStart);
   row('  … Pathlight CPU > 50 ms in one', wo.cpuAttributable, w.cpuAttributable);
   if (w.recordedClicks.n) lines.push(`(each events run recorded ${w.recordedClicks.median} clicks in the journey)`);
   for (const t of w.attributableTasks) {
     lines.push(
-      `  attributable${t.startUp ? ' (start-up: Pathlight.init)' : ''}: ${t.wall.toFixed(0)} ms (${t.cpu.toFixed(0)} ms CPU), ` +
+      `  attributable: ${t.wall.toFixed(0)} ms (${t.cpu.toFixed(0)} ms CPU), ` +
         `Pathlight ${t.pathlightWall.toFixed(0)} ms (${t.pathlightCpu.toFixed(0)} ms CPU)`,
     );
   }

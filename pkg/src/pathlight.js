@@ -2,7 +2,7 @@
 // Everything here is a thin wrapper: the behaviour lives in the Rust core.
 // Paths are relative to pkg/, where the build writes this file, minified.
 import loadWasm, {
-  Pathlight as Instance,
+  Startup,
   validateConfig,
   validateAnswers as validateAnswersCore,
   simulate as simulateCore,
@@ -92,7 +92,44 @@ export function load() {
  */
 export async function init(options) {
   await load();
-  return new Instance(options);
+  // Each step in a task of its own, so that start-up never holds the
+  // page's main thread for long (the answers' index and the first use of
+  // Intl each take tens of milliseconds on a phone).
+  const startup = new Startup(options);
+  try {
+    startup.config();
+    await nextTask();
+    startup.answers();
+    await nextTask();
+    startup.environment();
+    await nextTask();
+  } catch (err) {
+    startup.free();
+    throw err;
+  }
+  return startup.start();
+}
+
+/**
+ * Resolves in a later task: `scheduler.yield()` where the browser has it
+ * (the page's own work goes first, then ours), else a message to ourselves,
+ * which, unlike a timer, background tabs do not throttle to once a second.
+ */
+function nextTask() {
+  try {
+    const next = globalThis.scheduler?.yield?.();
+    if (typeof next?.then === 'function') return next.then(undefined, () => undefined);
+  } catch {
+    // A page's own `scheduler` that throws: use the message below.
+  }
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /**

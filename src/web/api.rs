@@ -50,30 +50,7 @@ impl Pathlight {
     /// ```
     #[wasm_bindgen(constructor)]
     pub fn new(opts: JsValue) -> Result<Pathlight, JsValue> {
-        let obj = options(&opts, INIT, INIT_OPTIONS).map_err(|e| error_to_js(&e))?;
-        let config = get(&obj, "config");
-        if config.is_undefined() {
-            return Err(error_to_js(&Error::Argument {
-                call: "Pathlight.init(options.config)",
-                message: "is required: pass your trigger config ({ version: 1, triggers: [...] })"
-                    .into(),
-            }));
-        }
-        let config = config_from_js(&config)?;
-        let knowledge = knowledge_from_js(&get(&obj, "answers"))?;
-        let consent = consent_option(&obj)?;
-        let locale = get(&obj, "locale");
-        let locale = if locale.is_undefined() {
-            None
-        } else {
-            let l = string_arg(&locale, "Pathlight.init(options.locale)", 35)
-                .map_err(|e| error_to_js(&e))?;
-            Some(l)
-        };
-        let nonce = nonce_option(&get(&obj, "nonce")).map_err(|e| error_to_js(&e))?;
-        Ok(Pathlight {
-            rt: Runtime::start(config, knowledge, consent, locale, nonce),
-        })
+        Startup::new(opts)?.start()
     }
 
     /// Record a page view of the current address, for routers that change
@@ -288,6 +265,125 @@ impl Pathlight {
         } else {
             Ok(())
         }
+    }
+}
+
+/// Pathlight's start-up in steps, so that no step holds the page's main
+/// thread for long: `Pathlight.init` runs each in a task of its own. The
+/// options are checked when it is made; each step does its work once, and
+/// `start()` does whatever steps were not run. `new Pathlight(options)` is
+/// all of it at once.
+///
+/// ```js
+/// const s = new Startup({ config, answers });
+/// s.config(); await nextTask();
+/// s.answers(); await nextTask();
+/// s.environment(); await nextTask();
+/// const pl = s.start();
+/// ```
+#[wasm_bindgen]
+pub struct Startup {
+    config_js: JsValue,
+    answers_js: JsValue,
+    config: Option<config::Config>,
+    knowledge: Option<Knowledge>,
+    env: Option<crate::rules::Env>,
+    consent: Consent,
+    locale: Option<String>,
+    nonce: Option<String>,
+}
+
+#[wasm_bindgen]
+impl Startup {
+    /// Check the options of `Pathlight.init(options)`; throws a
+    /// `PathlightError` naming a wrong or missing option.
+    #[wasm_bindgen(constructor)]
+    pub fn new(opts: JsValue) -> Result<Startup, JsValue> {
+        let obj = options(&opts, INIT, INIT_OPTIONS).map_err(|e| error_to_js(&e))?;
+        let config_js = get(&obj, "config");
+        if config_js.is_undefined() {
+            return Err(error_to_js(&Error::Argument {
+                call: "Pathlight.init(options.config)",
+                message: "is required: pass your trigger config ({ version: 1, triggers: [...] })"
+                    .into(),
+            }));
+        }
+        let consent = consent_option(&obj)?;
+        let locale = get(&obj, "locale");
+        let locale = if locale.is_undefined() {
+            None
+        } else {
+            let l = string_arg(&locale, "Pathlight.init(options.locale)", 35)
+                .map_err(|e| error_to_js(&e))?;
+            Some(l)
+        };
+        let nonce = nonce_option(&get(&obj, "nonce")).map_err(|e| error_to_js(&e))?;
+        Ok(Startup {
+            config_js,
+            answers_js: get(&obj, "answers"),
+            config: None,
+            knowledge: None,
+            env: None,
+            consent,
+            locale,
+            nonce,
+        })
+    }
+
+    /// Parse and validate the config; throws a `PathlightError` with
+    /// `problems` listing every problem by JSON path.
+    pub fn config(&mut self) -> Result<(), JsValue> {
+        if self.config.is_none() {
+            self.config = Some(config_from_js(&self.config_js)?);
+            self.config_js = JsValue::UNDEFINED;
+        }
+        Ok(())
+    }
+
+    /// Parse, validate and index the answers; throws a `PathlightError`
+    /// with `problems` listing every problem by JSON path.
+    pub fn answers(&mut self) -> Result<(), JsValue> {
+        if self.knowledge.is_none() {
+            self.knowledge = Some(knowledge_from_js(&self.answers_js)?);
+            self.answers_js = JsValue::UNDEFINED;
+        }
+        Ok(())
+    }
+
+    /// Read what the browser says about the visitor (device, languages,
+    /// time zones through `Intl`, whose first use is slow). Needs the config.
+    pub fn environment(&mut self) -> Result<(), JsValue> {
+        self.config()?;
+        if self.env.is_none() {
+            let zones = self.config.as_ref().map(|c| c.zones()).unwrap_or_default();
+            self.env = Some(super::env::read(&zones));
+        }
+        Ok(())
+    }
+
+    /// Start Pathlight on the page: restore the journey, mount the widget,
+    /// begin capture. Runs the steps not run yet first.
+    pub fn start(mut self) -> Result<Pathlight, JsValue> {
+        self.config()?;
+        self.answers()?;
+        self.environment()?;
+        let (Some(config), Some(knowledge), Some(env)) = (self.config, self.knowledge, self.env)
+        else {
+            return Err(error_to_js(&Error::Argument {
+                call: INIT,
+                message: "could not be started".into(),
+            }));
+        };
+        Ok(Pathlight {
+            rt: Runtime::start(
+                config,
+                knowledge,
+                env,
+                self.consent,
+                self.locale,
+                self.nonce,
+            ),
+        })
     }
 }
 

@@ -96,14 +96,13 @@ impl Runtime {
     pub fn start(
         config: Config,
         knowledge: Knowledge,
+        mut env: crate::rules::Env,
         consent: Consent,
         locale: Option<String>,
         nonce: Option<String>,
     ) -> Rc<Runtime> {
         let store = Store::local();
         let now = now();
-        let zones = config.zones();
-        let mut env = super::env::read(&zones);
         if let Some(l) = locale {
             env.languages.insert(0, l);
         }
