@@ -36,9 +36,15 @@ pub fn document(value: &JsValue) -> Result<Value, Problems> {
     let text = if let Some(s) = value.as_string() {
         s
     } else if value.is_object() && !value.is_function() {
-        match js_sys::JSON::stringify(value) {
-            Ok(s) => String::from(s),
-            Err(_) => {
+        // JSON.stringify may throw (a cycle, a BigInt, a getter) or give
+        // back something that is not text (a `toJSON` returning undefined,
+        // or a page's own replacement).
+        match js_sys::JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+        {
+            Some(s) => s,
+            None => {
                 return Err(one(
                     "could not be read as JSON (does it contain a cycle or a BigInt?)",
                 ))
@@ -231,11 +237,27 @@ pub fn handoff_details(value: &JsValue) -> Result<(String, Contact), Error> {
     Ok((message, contact))
 }
 
+/// `target[method](...args)`, catching what it throws: a page may have
+/// replaced the method (a validation library's `reportValidity`, a
+/// smooth-scroll polyfill's `scrollIntoView`) with one that throws.
+pub fn call_method(
+    target: &JsValue,
+    method: &str,
+    args: &js_sys::Array,
+) -> Result<JsValue, JsValue> {
+    let f: js_sys::Function =
+        js_sys::Reflect::get(target, &JsValue::from_str(method))?.dyn_into()?;
+    js_sys::Reflect::apply(&f, target, args)
+}
+
 /// A thrown or rejected JS value as text: an `Error`'s `message`, or the
 /// value itself when it is a string; `None` otherwise.
 pub fn error_text(value: &JsValue) -> Option<String> {
-    if let Some(e) = value.dyn_ref::<js_sys::Error>() {
-        return Some(String::from(e.message()));
+    if value.is_instance_of::<js_sys::Error>() {
+        // Read, not trusted: a page's error may carry any `message`.
+        return js_sys::Reflect::get(value, &"message".into())
+            .ok()?
+            .as_string();
     }
     value.as_string()
 }

@@ -471,11 +471,16 @@ fn policy(config: &HandoffConfig) -> Policy {
 
 /// A handler's settled reply as a status, or what is wrong with it.
 fn read_reply(v: JsValue) -> Result<Status, String> {
+    // As JSON text, like every document from the host: a getter that
+    // throws or a cycle is a bad reply, not an exception in the wasm.
     let value: Value = if v.is_undefined() {
         Value::Null
     } else {
-        serde_wasm_bindgen::from_value(v)
-            .map_err(|_| "handoff reply: expected nothing or a plain object".to_string())?
+        js_sys::JSON::stringify(&v)
+            .ok()
+            .and_then(|s| s.as_string())
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .ok_or_else(|| "handoff reply: expected nothing or a plain object".to_string())?
     };
     from_reply(&value)
 }

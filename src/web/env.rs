@@ -25,14 +25,26 @@ pub fn read(zones: &[String]) -> Env {
         (true, _) => Device::Tablet,
         _ => Device::Desktop,
     };
-    let nav = w.navigator();
-    let mut languages: Vec<String> = nav
-        .languages()
-        .iter()
-        .filter_map(|l| l.as_string())
-        .collect();
+    // Read through Reflect: privacy tools replace these getters with ones
+    // that throw.
+    let nav: wasm_bindgen::JsValue = w.navigator().into();
+    let read = |key: &str| js_sys::Reflect::get(&nav, &key.into()).ok();
+    let mut languages: Vec<String> = match read("languages") {
+        Some(list) if js_sys::Array::is_array(&list) => list
+            .unchecked_into::<js_sys::Array>()
+            .iter()
+            .filter_map(|l| l.as_string())
+            .filter(|l| !l.is_empty() && l.len() <= 35)
+            .take(10)
+            .collect(),
+        _ => Vec::new(),
+    };
     if languages.is_empty() {
-        languages.extend(nav.language());
+        languages.extend(
+            read("language")
+                .and_then(|l| l.as_string())
+                .filter(|l| !l.is_empty() && l.len() <= 35),
+        );
     }
     let zone_offsets = zones
         .iter()
