@@ -14,6 +14,21 @@ use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+#[wasm_bindgen]
+extern "C" {
+    // Catching twins of Array.isArray and Object.keys, which throw for a
+    // revoked Proxy or one whose traps throw.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn try_is_array(value: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(value: &js_sys::Object) -> Result<js_sys::Array, JsValue>;
+}
+
+/// `Array.isArray(value)`, false for a value it throws on.
+pub fn is_array(value: &JsValue) -> bool {
+    try_is_array(value).unwrap_or(false)
+}
+
 /// A core error as a JS `Error`.
 pub fn error_to_js(e: &Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
@@ -93,14 +108,19 @@ pub fn options(
     call: &'static str,
     known: &[&str],
 ) -> Result<js_sys::Object, Error> {
-    if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
+    if !value.is_object() || value.is_function() || is_array(value) {
         return Err(Error::Argument {
             call,
             message: "expected an options object such as { config, answers }".into(),
         });
     }
     let obj: js_sys::Object = value.clone().unchecked_into();
-    for key in js_sys::Object::keys(&obj).iter() {
+    let keys = object_keys(&obj).map_err(|_| Error::Argument {
+        call,
+        message: "expected an options object such as { config, answers }; this one cannot be read"
+            .into(),
+    })?;
+    for key in keys.iter() {
         let key = key.as_string().unwrap_or_default();
         if !known.contains(&key.as_str()) {
             let hint = match closest(&key, known) {
@@ -145,7 +165,7 @@ pub fn object_arg(value: &JsValue, call: &'static str) -> Result<Map<String, Val
     if value.is_undefined() || value.is_null() {
         return Ok(Map::new());
     }
-    if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
+    if !value.is_object() || value.is_function() || is_array(value) {
         return Err(Error::Argument {
             call,
             message: format!("expected a plain object, got {}", js_type(value)),
@@ -178,7 +198,7 @@ pub fn js_type(value: &JsValue) -> &'static str {
         "a string"
     } else if value.is_function() {
         "a function"
-    } else if js_sys::Array::is_array(value) {
+    } else if is_array(value) {
         "an array"
     } else {
         "an object"

@@ -30,7 +30,7 @@ pub fn read(zones: &[String]) -> Env {
     let nav: wasm_bindgen::JsValue = w.navigator().into();
     let read = |key: &str| js_sys::Reflect::get(&nav, &key.into()).ok();
     let mut languages: Vec<String> = match read("languages") {
-        Some(list) if js_sys::Array::is_array(&list) => list
+        Some(list) if super::convert::is_array(&list) => list
             .unchecked_into::<js_sys::Array>()
             .iter()
             .filter_map(|l| l.as_string())
