@@ -60,6 +60,10 @@ pub struct Chat {
     reopened: Cell<u32>,
     retry: RefCell<Option<Timeout>>,
     sent: Cell<u64>,
+    /// The stream is closed while the page is in the back/forward cache (an
+    /// open connection would keep it out), and reopened when it is shown.
+    suspended: Cell<bool>,
+    page: RefCell<Vec<Listener>>,
 }
 
 impl Chat {
@@ -84,10 +88,43 @@ impl Chat {
             reopened: Cell::new(0),
             retry: RefCell::new(None),
             sent: Cell::new(0),
+            suspended: Cell::new(false),
+            page: RefCell::new(Vec::new()),
         });
         chat.save();
         chat.connect();
+        if let Some(window) = web_sys::window() {
+            let me = chat.me.clone();
+            let hide = Listener::new(&window, "pagehide", move |ev| {
+                let persisted = js_sys::Reflect::get(&ev, &"persisted".into())
+                    .ok()
+                    .and_then(|p| p.as_bool())
+                    .unwrap_or(false);
+                if let (true, Some(chat)) = (persisted, me.upgrade()) {
+                    chat.suspend();
+                }
+            });
+            *chat.page.borrow_mut() = vec![hide];
+        }
         chat
+    }
+
+    /// The page goes into the back/forward cache: close the stream.
+    fn suspend(&self) {
+        if self.source.borrow().is_some() || self.retry.borrow().is_some() {
+            self.suspended.set(true);
+            self.retry.borrow_mut().take();
+            self.close_stream();
+        }
+    }
+
+    /// The page is shown again: reopen the stream it had (resuming after
+    /// the last message seen, so none is shown twice).
+    pub fn resume(&self) {
+        if self.suspended.replace(false) {
+            self.reopened.set(0);
+            self.connect();
+        }
     }
 
     /// The conversation remembered on this browser for chat address `base`:
@@ -274,6 +311,8 @@ impl Chat {
 
     /// Stop listening (the conversation stays remembered for the next page).
     pub fn destroy(&self) {
+        self.page.borrow_mut().clear();
+        self.suspended.set(false);
         self.retry.borrow_mut().take();
         self.close_stream();
     }

@@ -147,17 +147,40 @@ impl Delivery {
                 return;
             }
             let Some(text) = e.new_value() else { return };
-            let (theirs, _) = Outbox::decode(&text);
-            let ours_extra = d
-                .outbox
-                .try_borrow_mut()
-                .map(|mut o| o.merge(&theirs))
-                .unwrap_or(false);
-            if ours_extra {
-                d.save();
-            }
-            d.arm();
+            d.merge_stored(&text);
         }));
+    }
+
+    /// Merge an outbox another page stored (`text`), and save ours if it
+    /// held something theirs lacked.
+    fn merge_stored(&self, text: &str) {
+        let (theirs, _) = Outbox::decode(text);
+        let ours_extra = self
+            .outbox
+            .try_borrow_mut()
+            .map(|mut o| o.merge(&theirs))
+            .unwrap_or(false);
+        if ours_extra {
+            self.save();
+        }
+        self.arm();
+    }
+
+    /// Back from the back/forward cache: take what other pages stored
+    /// meanwhile and send whatever is due.
+    pub fn restored(&self) {
+        if self.destroyed.get() {
+            return;
+        }
+        let stored = self
+            .storage
+            .as_ref()
+            .filter(|_| self.persist.get())
+            .and_then(|s| s.get_item(OUTBOX_KEY).ok().flatten());
+        if let Some(text) = stored {
+            self.merge_stored(&text);
+        }
+        self.pump();
     }
 
     /// Consent changed: keep the outbox in storage only when granted.

@@ -206,6 +206,19 @@ impl Runtime {
         });
         let host = self.widget().map(|w| w.host().clone());
         *self.capture.borrow_mut() = Some(Capture::start(&window, &doc, sink, host));
+        // Back from the back/forward cache.
+        let me = self.me.clone();
+        self.listeners
+            .borrow_mut()
+            .push(Listener::new(&window, "pageshow", move |ev| {
+                let persisted = js_sys::Reflect::get(&ev, &"persisted".into())
+                    .ok()
+                    .and_then(|p| p.as_bool())
+                    .unwrap_or(false);
+                if let (true, Some(rt)) = (persisted, me.upgrade()) {
+                    rt.restored();
+                }
+            }));
         // Another tab of this visitor saved: take its journey.
         let me = self.me.clone();
         self.listeners
@@ -229,6 +242,37 @@ impl Runtime {
                     rt.arm_timer();
                 }
             }));
+    }
+
+    /// The browser put this page in its back/forward cache (`pagehide`
+    /// with `persisted`) and has now shown it again: other pages of the
+    /// visitor may have saved meanwhile (their storage events are not
+    /// guaranteed to reach a cached page), so take what is stored, then
+    /// record the return as a new page view and reopen what was closed
+    /// for the cache (the chat's event stream).
+    fn restored(&self) {
+        if self.destroyed.get() {
+            return;
+        }
+        let now = now();
+        let stored = match self.engine.try_borrow() {
+            Ok(e) if e.consent() == Consent::Granted => self.store.load(),
+            _ => None,
+        };
+        if let Ok(mut engine) = self.engine.try_borrow_mut() {
+            if let Some(snapshot) = stored {
+                engine.merge(snapshot);
+            }
+            engine.leave_page(now);
+        }
+        if let Some(d) = self.delivery.borrow().clone() {
+            d.restored();
+        }
+        if let Some(c) = self.chat() {
+            c.resume();
+        }
+        self.dispatch(current_page(String::new()));
+        self.dispatch(headings());
     }
 
     /// Record the page the browser shows now (for routers no listener sees).
