@@ -1,32 +1,66 @@
 //! Timers that a hostile page cannot turn into exceptions.
 //!
-//! [`Timeout`] is one `setTimeout` owned by Rust: dropping it cancels it.
-//! Both calls go through catching bindings, so a page without `setTimeout`
-//! (or with one that throws) gets `None` instead of an exception unwinding
-//! through the wasm; the callback is disarmed on drop, so a `clearTimeout`
-//! that does nothing cannot make a dropped timer run. [`WakeTimer`] keeps
+//! [`Timeout`] is one `setTimeout` owned by Rust: dropping it cancels it
+//! and frees its callback. Both calls go through catching bindings, so a
+//! page without `setTimeout` (or with one that throws) gets `None` instead
+//! of an exception unwinding through the wasm. Every timeout calls one
+//! shared dispatcher with its id, so a `clearTimeout` that does nothing
+//! cannot run a dropped callback, and no closure is made per timer (a
+//! `Closure::once_into_js` per timer leaked every cancelled one: the memory
+//! test caught it). [`WakeTimer`] keeps
 //! one wake-up at a known moment (the runtime's engine, the outbox, the
 //! analytics batch); [`within`] and [`sleep`] bound and pause async work.
 
 use crate::time::Millis;
 use js_sys::{Array, Promise};
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(catch, js_name = setTimeout)]
-    fn set_timeout(handler: &JsValue, ms: i32) -> Result<JsValue, JsValue>;
+    fn set_timeout(handler: &JsValue, ms: i32, id: u32) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue) -> Result<(), JsValue>;
+    fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
+}
+
+type Callback = Box<dyn FnOnce()>;
+
+thread_local! {
+    /// The callbacks of pending timeouts, by id. Dropping a [`Timeout`]
+    /// removes (and frees) its callback, whatever `clearTimeout` does.
+    static PENDING: RefCell<Vec<(u32, Callback)>> = const { RefCell::new(Vec::new()) };
+    static NEXT: Cell<u32> = const { Cell::new(1) };
+    /// The id being handed to `setTimeout` right now, and whether it called
+    /// back before returning.
+    static SETTING: Cell<u32> = const { Cell::new(0) };
+    static EARLY: Cell<bool> = const { Cell::new(false) };
+    /// One function for every timeout (`setTimeout(dispatch, ms, id)`):
+    /// made once and kept, so no closure is made, leaked or invalidated
+    /// per timer.
+    static DISPATCH: JsValue = Closure::<dyn Fn(u32)>::new(dispatch).into_js_value();
+}
+
+fn dispatch(id: u32) {
+    let callback = PENDING.with(|p| {
+        let mut p = p.try_borrow_mut().ok()?;
+        let i = p.iter().position(|(k, _)| *k == id)?;
+        Some(p.swap_remove(i).1)
+    });
+    if SETTING.with(Cell::get) == id {
+        EARLY.with(|e| e.set(true));
+        return; // dropped: see Timeout::new
+    }
+    if let Some(f) = callback {
+        f();
+    }
 }
 
 /// A pending `setTimeout`; dropping it cancels it.
 pub struct Timeout {
-    id: JsValue,
-    armed: Rc<Cell<bool>>,
+    id: u32,
+    handle: JsValue,
 }
 
 impl Timeout {
@@ -36,35 +70,49 @@ impl Timeout {
     /// A `setTimeout` that calls back before returning (a fake-timer
     /// library) counts as none: running wake-ups at once would spin.
     pub fn new(ms: u32, f: impl FnOnce() + 'static) -> Option<Timeout> {
-        let armed = Rc::new(Cell::new(true));
-        let setting = Rc::new(Cell::new(true));
-        let (live, early) = (armed.clone(), setting.clone());
-        // Owned by JS once handed over: freed after it runs, or when the
-        // browser collects a cancelled one.
-        let callback = Closure::once_into_js(move || {
-            if early.get() {
-                live.set(false);
-            } else if live.replace(false) {
-                f();
-            }
+        let id = NEXT.with(|n| {
+            let id = n.get();
+            n.set(id.wrapping_add(1).max(1));
+            id
         });
-        let ms = i32::try_from(ms).unwrap_or(i32::MAX);
-        let id = set_timeout(&callback, ms);
-        setting.set(false);
-        match id {
-            Ok(id) if armed.get() => Some(Timeout { id, armed }),
-            _ => {
-                armed.set(false);
-                None
-            }
+        let stored = PENDING.with(|p| {
+            p.try_borrow_mut()
+                .map(|mut p| p.push((id, Box::new(f))))
+                .is_ok()
+        });
+        if !stored {
+            return None;
         }
+        let ms = i32::try_from(ms).unwrap_or(i32::MAX);
+        SETTING.with(|s| s.set(id));
+        EARLY.with(|e| e.set(false));
+        let handle = DISPATCH.with(|d| set_timeout(d, ms, id));
+        SETTING.with(|s| s.set(0));
+        let timeout = handle.ok().map(|handle| Timeout { id, handle });
+        if EARLY.with(Cell::get) {
+            return None; // dropping `timeout` clears what it can
+        }
+        if timeout.is_none() {
+            forget(id);
+        }
+        timeout
     }
+}
+
+/// Drop the callback of timeout `id`, if still pending.
+fn forget(id: u32) {
+    let callback = PENDING.with(|p| {
+        let mut p = p.try_borrow_mut().ok()?;
+        let i = p.iter().position(|(k, _)| *k == id)?;
+        Some(p.swap_remove(i).1)
+    });
+    drop(callback); // outside the borrow: it may own anything
 }
 
 impl Drop for Timeout {
     fn drop(&mut self) {
-        self.armed.set(false);
-        let _ = clear_timeout(&self.id);
+        forget(self.id);
+        let _ = clear_timeout(&self.handle);
     }
 }
 
