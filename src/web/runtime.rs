@@ -977,6 +977,12 @@ impl Runtime {
         if let Ok(mut q) = self.queue.try_borrow_mut() {
             q.clear();
         }
+        // The config, the answers' index and the journey are freed now, not
+        // when the page's garbage collector gets round to the JS object
+        // (a host may keep it: auto.js's `ready` promise does).
+        if let Ok(mut e) = self.engine.try_borrow_mut() {
+            *e = Engine::new(Config::default(), Knowledge::default(), String::new());
+        }
     }
 }
 
