@@ -419,7 +419,7 @@ async function fuzz({ seed, n, config, answers }) {
   return { tally, violations, leaks, nudged, widget, widgets: document.querySelectorAll('pathlight-widget').length };
 }
 
-test(`${CASES} malformed configs, answers, scripts and host calls (seed ${SEED}) never break the page`, { timeout: 900_000 }, async () => {
+test(`${CASES} malformed configs, answers, scripts and host calls (seed ${SEED}) never break the page`, { timeout: Math.max(900_000, CASES * 30) }, async () => {
   console.log(`seed ${SEED} (SEED= to vary), ${CASES} cases (CASES= for more)`);
   const { page, context, problems } = await openPage(env.browser);
   await serveFixtures(context, env.base);
