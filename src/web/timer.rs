@@ -48,9 +48,11 @@ fn dispatch(id: u32) {
         let i = p.iter().position(|(k, _)| *k == id)?;
         Some(p.swap_remove(i).1)
     });
-    if SETTING.with(Cell::get) == id {
+    // Called while a setTimeout call is still running (whatever id it was
+    // given back: a fake may call with no argument): not a real timer.
+    if SETTING.with(Cell::get) != 0 {
         EARLY.with(|e| e.set(true));
-        return; // dropped: see Timeout::new
+        return;
     }
     if let Some(f) = callback {
         f();
@@ -88,14 +90,15 @@ impl Timeout {
         EARLY.with(|e| e.set(false));
         let handle = DISPATCH.with(|d| set_timeout(d, ms, id));
         SETTING.with(|s| s.set(0));
-        let timeout = handle.ok().map(|handle| Timeout { id, handle });
-        if EARLY.with(Cell::get) {
-            return None; // dropping `timeout` clears what it can
+        match handle {
+            // Its "id" is not one to hand to clearTimeout (it may be a real
+            // timer's): no Timeout, so nothing is ever cleared with it.
+            Ok(handle) if !EARLY.with(Cell::get) => Some(Timeout { id, handle }),
+            _ => {
+                forget(id);
+                None
+            }
         }
-        if timeout.is_none() {
-            forget(id);
-        }
-        timeout
     }
 }
 
