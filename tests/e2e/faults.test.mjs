@@ -93,6 +93,7 @@ async function drive({ fault, steps: wanted, config, answers }) {
     return Boolean(e && e.getClientRects().length);
   };
   for (const step of steps) {
+    if (window.__debug) console.log(`step ${step}`);
     switch (step) {
       case 'nudge':
         pl.track('show-nudge');
@@ -186,8 +187,8 @@ async function drive({ fault, steps: wanted, config, answers }) {
         window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
         document.dispatchEvent(new Event('visibilitychange'));
         break;
-      case 'wait':
-        await sleep(1200);
+      case 'wait': // past the batched save (400 ms)
+        await sleep(600);
         break;
       case 'destroy':
         pl.destroy();
@@ -203,7 +204,7 @@ async function drive({ fault, steps: wanted, config, answers }) {
         document.dispatchEvent(new Event('visibilitychange'));
         history.pushState({}, '', '/fixtures/after-destroy');
         document.body.setAttribute('aria-invalid', 'true');
-        await sleep(1300);
+        await sleep(700);
         break;
       default:
         throw new Error(`unknown step ${step}`);
@@ -482,7 +483,7 @@ const FAULTS = [
     outcome: 'no timed wake-ups; saves happen at once' },
   { module: 'timer', fault: 'setTimeout calls back at once', setup: F.setTimeoutSync, steps: [...smoke, 'widget-handoff', 'pagehide'],
     check: (r) => { ok(r); widgetWorks(r); },
-    outcome: 'wake-ups run early; nothing breaks' },
+    outcome: 'treated as no timers (its ids are never cleared)' },
   { module: 'timer', fault: 'clearTimeout does nothing', setup: F.clearTimeoutNoop, steps: [...smoke, 'destroy'],
     check: (r) => { assert.equal(r.widgetAfterDestroy, false); },
     outcome: 'a timer firing after destroy() does nothing' },
@@ -579,9 +580,22 @@ test('forced failures in every web-layer module never reach the host page', { ti
       window.addEventListener('unhandledrejection', (e) => window.__leaks.push(`unhandledrejection: ${e.reason?.stack ?? e.reason}`));
       window.addEventListener('error', (e) => window.__leaks.push(`error: ${e.message}`));
     });
+    if (process.env.DEBUG_FAULTS) {
+      page.on('console', (m) => console.error(`  page: ${m.text()}`));
+      await context.addInitScript(() => { window.__debug = true; });
+    }
     await page.goto(`${env.base}/fixtures/plain.html`, { timeout: 15_000 });
     let r;
     let outcome = c.outcome;
+    let watchdog;
+    if (process.env.DEBUG_FAULTS) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Debugger.enable');
+      cdp.on('Debugger.paused', (e) => {
+        console.error('PAUSED', e.callFrames.slice(0, 25).map((f) => `${f.functionName} ${f.url.split('/').pop()}:${f.location.lineNumber}`).join('\n  '));
+      });
+      watchdog = setTimeout(() => cdp.send('Debugger.pause').catch(() => {}), 8000);
+    }
     try {
       if (c.steps[0] === 'throwing-nudge-handler') {
         const h = await handlerFaults(page);
@@ -607,6 +621,7 @@ test('forced failures in every web-layer module never reach the host page', { ti
       failures.push(`${c.module} / ${c.fault}: ${e.message}`);
     }
     rows.push({ module: c.module, fault: c.fault, outcome });
+    clearTimeout(watchdog);
     await context.close();
   }
   console.log('\nmodule        fault                                          outcome');

@@ -85,7 +85,7 @@ async function fuzz({ seed, n, config, answers }) {
       case 1: return chance(0.5);
       case 2: return pick(numbers);
       case 3: return pick(strings);
-      case 4: return 'x'.repeat(pick([1000, 70000]));
+      case 4: return 'x'.repeat(pick([300, 2001, 5000]));
       case 5: return deep(pick([8, 60, 127, 130, 400]));
       case 6: return Array.from({ length: pick([0, 1, 3, 500]) }, () => (depth < 2 ? junk(depth + 1) : 1));
       case 7: {
