@@ -301,6 +301,15 @@ const F = {
   intl: () => {
     Intl.DateTimeFormat = function () { throw new RangeError('Intl is unavailable'); };
   },
+  intlBogus: () => {
+    // A page's Intl shim that formats offsets its own way.
+    const Real = Intl.DateTimeFormat;
+    Intl.DateTimeFormat = function (...args) {
+      const f = new Real(...args);
+      f.formatToParts = () => [{ type: 'timeZoneName', value: 'GMT€5' }];
+      return f;
+    };
+  },
   languages: () => {
     Object.defineProperty(Navigator.prototype, 'languages', { configurable: true, get() { throw new Error('fingerprinting blocked'); } });
   },
@@ -455,6 +464,9 @@ const FAULTS = [
   { module: 'env', fault: 'Intl.DateTimeFormat throws', setup: F.intl, steps: smoke,
     check: (r) => { ok(r); widgetWorks(r); assert.equal(r.explained, 2); },
     outcome: 'no time zone; schedules never due' },
+  { module: 'env', fault: 'Intl formats a bogus time-zone offset', setup: F.intlBogus, steps: smoke,
+    check: (r) => { ok(r); widgetWorks(r); },
+    outcome: 'the zone counts as unknown (this panicked the wasm)' },
   { module: 'env', fault: 'navigator.languages getter throws', setup: F.languages, steps: smoke,
     check: (r) => { ok(r); widgetWorks(r); },
     outcome: 'navigator.language, then English' },
