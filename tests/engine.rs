@@ -94,6 +94,34 @@ fn leaving_the_page_resets_the_dwell() {
 }
 
 #[test]
+fn a_page_shown_again_from_the_back_forward_cache_is_a_new_visit() {
+    let mut e = engine();
+    e.handle(Event::page_view("/products/mug", ""), T0);
+    // The same address again is the same visit...
+    e.handle(Event::page_view("/products/mug", ""), T0 + 1_000);
+    // ...unless the visitor left and the browser restored the page.
+    e.handle(Event::PageHide, T0 + 2_000);
+    e.leave_page(T0 + 60_000);
+    e.handle(Event::page_view("/products/mug", ""), T0 + 60_000);
+    let views: Vec<&str> = e
+        .journey()
+        .steps()
+        .iter()
+        .filter(|s| s.kind == StepKind::PageView)
+        .map(|s| s.path.as_str())
+        .collect();
+    assert_eq!(views, ["/products/mug", "/products/mug"]);
+    // The dwell counted while it was shown, not while it sat in the cache.
+    let dwell = e
+        .journey()
+        .pages()
+        .iter()
+        .find(|p| p.path == "/products/mug")
+        .map(|p| p.dwell_ms);
+    assert_eq!(dwell, Some(2_000));
+}
+
+#[test]
 fn a_trigger_fires_once_per_session_and_the_engine_sleeps_after() {
     let mut e = engine();
     e.handle(Event::page_view("/products/mug", ""), T0);

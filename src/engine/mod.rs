@@ -210,6 +210,14 @@ impl Engine {
         self.state.merge(theirs, self.config.journey.max_steps)
     }
 
+    /// The visitor left this page and came back to the same document (the
+    /// browser restored it from its back/forward cache): the page is left
+    /// (its dwell counted), so the next page view, even of the same
+    /// address, is a new visit.
+    pub fn leave_page(&mut self, now: Millis) {
+        self.leave(now);
+    }
+
     /// The state to persist (shared between tabs).
     pub fn snapshot(&self) -> &Snapshot {
         &self.state

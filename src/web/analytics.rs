@@ -8,15 +8,17 @@
 use super::listener::Listener;
 use super::runtime::now;
 use super::timer::WakeTimer;
-use super::webhook::{post_init, send_beacon, BEACON_TYPE};
+use super::webhook::{fetch_within, post_init, send_beacon, BEACON_TYPE};
 use crate::analytics::batch::{bodies, Batcher};
 use crate::config::AnalyticsConfig;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::Response;
+use wasm_bindgen_futures::spawn_local;
+
+/// How long one batch POST may take before it counts as failed.
+const POST_TIMEOUT: u32 = 15_000;
 
 /// The analytics sinks of one instance.
 pub struct Analytics {
@@ -164,16 +166,10 @@ fn segment_track(message: &JsValue) {
 /// POST `body` as `text/plain` (a CORS-simple request), without
 /// credentials; whether the server answered 2xx.
 async fn post(url: &str, body: &str) -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
     let Ok(init) = post_init(body, &[("Content-Type", BEACON_TYPE)], "omit") else {
         return false;
     };
-    match JsFuture::from(window.fetch_with_str_and_init(url, &init)).await {
-        Ok(value) => value
-            .dyn_into::<Response>()
-            .is_ok_and(|r| (200..300).contains(&r.status())),
-        Err(_) => false,
-    }
+    fetch_within(url, &init, POST_TIMEOUT)
+        .await
+        .is_ok_and(|r| (200..300).contains(&r.status()))
 }

@@ -516,7 +516,9 @@ fn collapse(text: &str, max: usize) -> String {
 struct HistoryPatch {
     history: web_sys::History,
     active: Rc<Cell<bool>>,
-    patched: Vec<(&'static str, js_sys::Function, Wrapper)>,
+    /// Name, the function wrapped, whether `history` had it as an own
+    /// property (usually not: it comes from `History.prototype`), ours.
+    patched: Vec<(&'static str, js_sys::Function, bool, Wrapper)>,
 }
 
 impl HistoryPatch {
@@ -530,6 +532,11 @@ impl HistoryPatch {
             else {
                 continue;
             };
+            let own = js_sys::Reflect::get_own_property_descriptor(
+                history.unchecked_ref::<js_sys::Object>(),
+                &JsValue::from_str(name),
+            )
+            .map_or(true, |d| d.is_object());
             let (h, orig, on, notify) = (
                 history.clone(),
                 original.clone(),
@@ -544,7 +551,7 @@ impl HistoryPatch {
                 Ok(result)
             });
             if js_sys::Reflect::set(&history, &name.into(), wrapper.as_ref()).is_ok() {
-                patched.push((name, original, wrapper));
+                patched.push((name, original, own, wrapper));
             }
         }
         Some(HistoryPatch {
@@ -558,11 +565,20 @@ impl HistoryPatch {
 impl Drop for HistoryPatch {
     fn drop(&mut self) {
         self.active.set(false);
-        for (name, original, wrapper) in self.patched.drain(..) {
-            let current =
-                js_sys::Reflect::get(&self.history, &name.into()).unwrap_or(JsValue::UNDEFINED);
+        for (name, original, own, wrapper) in self.patched.drain(..) {
+            let key = JsValue::from_str(name);
+            let current = js_sys::Reflect::get(&self.history, &key).unwrap_or(JsValue::UNDEFINED);
             if current == *wrapper.as_ref() {
-                let _ = js_sys::Reflect::set(&self.history, &name.into(), &original);
+                // Leave `history` as found: no own property where there was
+                // none (the prototype's function shows through again).
+                let target: &js_sys::Object = self.history.unchecked_ref();
+                let deleted = !own
+                    && js_sys::Reflect::delete_property(target, &key).unwrap_or(false)
+                    && js_sys::Reflect::get(&self.history, &key).ok().as_ref()
+                        == Some(original.as_ref());
+                if !deleted {
+                    let _ = js_sys::Reflect::set(&self.history, &key, &original);
+                }
             } else {
                 // Someone wrapped over us and may still call us: stay alive
                 // as a pass-through.

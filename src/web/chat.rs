@@ -8,15 +8,15 @@
 //! is kept under [`KEY`] with consent, so the chat carries on across pages.
 
 use super::listener::Listener;
-use super::webhook::post_init;
+use super::timer::{within, Timeout};
+use super::webhook::{fetch_within, post_init};
 use crate::transport::chat::{events_url, messages_url, parse_message, From, Message, Thread};
-use gloo_timers::callback::Timeout;
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{EventSource, MessageEvent, Response};
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{EventSource, MessageEvent};
 
 /// Where the open conversation is remembered (with consent).
 pub const KEY: &str = "pathlight:chat";
@@ -24,6 +24,10 @@ pub const KEY: &str = "pathlight:chat";
 /// Times a stream the browser gave up on is reopened (2 s, 4 s, … apart)
 /// before the chat is reported lost.
 const REOPEN: u32 = 4;
+
+/// How long a visitor's message may take to be confirmed before it is
+/// given back to the box (a page's fetch wrapper may never answer).
+const SEND_TIMEOUT: u32 = 15_000;
 
 /// What the chat tells the runtime.
 pub enum ChatNotice {
@@ -56,6 +60,10 @@ pub struct Chat {
     reopened: Cell<u32>,
     retry: RefCell<Option<Timeout>>,
     sent: Cell<u64>,
+    /// The stream is closed while the page is in the back/forward cache (an
+    /// open connection would keep it out), and reopened when it is shown.
+    suspended: Cell<bool>,
+    page: RefCell<Vec<Listener>>,
 }
 
 impl Chat {
@@ -80,10 +88,43 @@ impl Chat {
             reopened: Cell::new(0),
             retry: RefCell::new(None),
             sent: Cell::new(0),
+            suspended: Cell::new(false),
+            page: RefCell::new(Vec::new()),
         });
         chat.save();
         chat.connect();
+        if let Some(window) = web_sys::window() {
+            let me = chat.me.clone();
+            let hide = Listener::new(&window, "pagehide", move |ev| {
+                let persisted = js_sys::Reflect::get(&ev, &"persisted".into())
+                    .ok()
+                    .and_then(|p| p.as_bool())
+                    .unwrap_or(false);
+                if let (true, Some(chat)) = (persisted, me.upgrade()) {
+                    chat.suspend();
+                }
+            });
+            *chat.page.borrow_mut() = vec![hide];
+        }
         chat
+    }
+
+    /// The page goes into the back/forward cache: close the stream.
+    fn suspend(&self) {
+        if self.source.borrow().is_some() || self.retry.borrow().is_some() {
+            self.suspended.set(true);
+            self.retry.borrow_mut().take();
+            self.close_stream();
+        }
+    }
+
+    /// The page is shown again: reopen the stream it had (resuming after
+    /// the last message seen, so none is shown twice).
+    pub fn resume(&self) {
+        if self.suspended.replace(false) {
+            self.reopened.set(0);
+            self.connect();
+        }
     }
 
     /// The conversation remembered on this browser for chat address `base`:
@@ -176,11 +217,17 @@ impl Chat {
         }
         self.reopened.set(n + 1);
         let me = self.me.clone();
-        *self.retry.borrow_mut() = Some(Timeout::new(2_000 << n, move || {
+        let retry = Timeout::new(2_000 << n, move || {
             if let Some(chat) = me.upgrade() {
                 chat.connect();
             }
-        }));
+        });
+        if retry.is_none() {
+            (self.notify)(ChatNotice::Lost(
+                "the chat's event stream closed and this page has no timers to reopen it".into(),
+            ));
+        }
+        *self.retry.borrow_mut() = retry;
     }
 
     /// The visitor has seen every message shown.
@@ -264,6 +311,8 @@ impl Chat {
 
     /// Stop listening (the conversation stays remembered for the next page).
     pub fn destroy(&self) {
+        self.page.borrow_mut().clear();
+        self.suspended.set(false);
         self.retry.borrow_mut().take();
         self.close_stream();
     }
@@ -275,17 +324,13 @@ fn storage() -> Option<web_sys::Storage> {
 
 /// POST `body` as JSON; the new message's id from a 2xx answer.
 async fn post(url: &str, body: &str) -> Option<u64> {
-    let window = web_sys::window()?;
     let init = post_init(body, &[("Content-Type", "application/json")], "same-origin").ok()?;
-    let value = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-        .await
-        .ok()?;
-    let response = value.dyn_into::<Response>().ok()?;
+    let response = fetch_within(url, &init, SEND_TIMEOUT).await.ok()?;
     if !(200..300).contains(&response.status()) {
         return None;
     }
-    let text = JsFuture::from(response.text().ok()?)
-        .await
+    let text = within(&response.text().ok()?, SEND_TIMEOUT)
+        .await?
         .ok()?
         .as_string()?;
     serde_json::from_str::<Value>(&text)

@@ -2,6 +2,7 @@
 //! screen readers read new messages) and the message box. Every message is
 //! a text node; nothing from the server is parsed as HTML.
 
+use super::convert::call_method;
 use super::listener::Listener;
 use super::widget::{button, el, html, UiEvent};
 use crate::i18n::Strings;
@@ -111,9 +112,11 @@ impl ChatView {
             }
         }
         if let Some(last) = self.list.last_element_child() {
-            if let Some(e) = last.dyn_ref::<HtmlElement>() {
-                e.scroll_into_view_with_bool(false);
-            }
+            let _ = call_method(
+                &last,
+                "scrollIntoView",
+                &js_sys::Array::of1(&JsValue::FALSE),
+            );
         }
     }
 

@@ -14,6 +14,21 @@ use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+#[wasm_bindgen]
+extern "C" {
+    // Catching twins of Array.isArray and Object.keys, which throw for a
+    // revoked Proxy or one whose traps throw.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn try_is_array(value: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(value: &js_sys::Object) -> Result<js_sys::Array, JsValue>;
+}
+
+/// `Array.isArray(value)`, false for a value it throws on.
+pub fn is_array(value: &JsValue) -> bool {
+    try_is_array(value).unwrap_or(false)
+}
+
 /// A core error as a JS `Error`.
 pub fn error_to_js(e: &Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
@@ -36,9 +51,15 @@ pub fn document(value: &JsValue) -> Result<Value, Problems> {
     let text = if let Some(s) = value.as_string() {
         s
     } else if value.is_object() && !value.is_function() {
-        match js_sys::JSON::stringify(value) {
-            Ok(s) => String::from(s),
-            Err(_) => {
+        // JSON.stringify may throw (a cycle, a BigInt, a getter) or give
+        // back something that is not text (a `toJSON` returning undefined,
+        // or a page's own replacement).
+        match js_sys::JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+        {
+            Some(s) => s,
+            None => {
                 return Err(one(
                     "could not be read as JSON (does it contain a cycle or a BigInt?)",
                 ))
@@ -87,14 +108,19 @@ pub fn options(
     call: &'static str,
     known: &[&str],
 ) -> Result<js_sys::Object, Error> {
-    if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
+    if !value.is_object() || value.is_function() || is_array(value) {
         return Err(Error::Argument {
             call,
             message: "expected an options object such as { config, answers }".into(),
         });
     }
     let obj: js_sys::Object = value.clone().unchecked_into();
-    for key in js_sys::Object::keys(&obj).iter() {
+    let keys = object_keys(&obj).map_err(|_| Error::Argument {
+        call,
+        message: "expected an options object such as { config, answers }; this one cannot be read"
+            .into(),
+    })?;
+    for key in keys.iter() {
         let key = key.as_string().unwrap_or_default();
         if !known.contains(&key.as_str()) {
             let hint = match closest(&key, known) {
@@ -187,7 +213,7 @@ pub fn object_arg(value: &JsValue, call: &'static str) -> Result<Map<String, Val
     if value.is_undefined() || value.is_null() {
         return Ok(Map::new());
     }
-    if !value.is_object() || value.is_function() || js_sys::Array::is_array(value) {
+    if !value.is_object() || value.is_function() || is_array(value) {
         return Err(Error::Argument {
             call,
             message: format!("expected a plain object, got {}", js_type(value)),
@@ -220,7 +246,7 @@ pub fn js_type(value: &JsValue) -> &'static str {
         "a string"
     } else if value.is_function() {
         "a function"
-    } else if js_sys::Array::is_array(value) {
+    } else if is_array(value) {
         "an array"
     } else {
         "an object"
@@ -279,11 +305,27 @@ pub fn handoff_details(value: &JsValue) -> Result<(String, Contact), Error> {
     Ok((message, contact))
 }
 
+/// `target[method](...args)`, catching what it throws: a page may have
+/// replaced the method (a validation library's `reportValidity`, a
+/// smooth-scroll polyfill's `scrollIntoView`) with one that throws.
+pub fn call_method(
+    target: &JsValue,
+    method: &str,
+    args: &js_sys::Array,
+) -> Result<JsValue, JsValue> {
+    let f: js_sys::Function =
+        js_sys::Reflect::get(target, &JsValue::from_str(method))?.dyn_into()?;
+    js_sys::Reflect::apply(&f, target, args)
+}
+
 /// A thrown or rejected JS value as text: an `Error`'s `message`, or the
 /// value itself when it is a string; `None` otherwise.
 pub fn error_text(value: &JsValue) -> Option<String> {
-    if let Some(e) = value.dyn_ref::<js_sys::Error>() {
-        return Some(String::from(e.message()));
+    if value.is_instance_of::<js_sys::Error>() {
+        // Read, not trusted: a page's error may carry any `message`.
+        return js_sys::Reflect::get(value, &"message".into())
+            .ok()?
+            .as_string();
     }
     value.as_string()
 }

@@ -147,17 +147,40 @@ impl Delivery {
                 return;
             }
             let Some(text) = e.new_value() else { return };
-            let (theirs, _) = Outbox::decode(&text);
-            let ours_extra = d
-                .outbox
-                .try_borrow_mut()
-                .map(|mut o| o.merge(&theirs))
-                .unwrap_or(false);
-            if ours_extra {
-                d.save();
-            }
-            d.arm();
+            d.merge_stored(&text);
         }));
+    }
+
+    /// Merge an outbox another page stored (`text`), and save ours if it
+    /// held something theirs lacked.
+    fn merge_stored(&self, text: &str) {
+        let (theirs, _) = Outbox::decode(text);
+        let ours_extra = self
+            .outbox
+            .try_borrow_mut()
+            .map(|mut o| o.merge(&theirs))
+            .unwrap_or(false);
+        if ours_extra {
+            self.save();
+        }
+        self.arm();
+    }
+
+    /// Back from the back/forward cache: take what other pages stored
+    /// meanwhile and send whatever is due.
+    pub fn restored(&self) {
+        if self.destroyed.get() {
+            return;
+        }
+        let stored = self
+            .storage
+            .as_ref()
+            .filter(|_| self.persist.get())
+            .and_then(|s| s.get_item(OUTBOX_KEY).ok().flatten());
+        if let Some(text) = stored {
+            self.merge_stored(&text);
+        }
+        self.pump();
     }
 
     /// Consent changed: keep the outbox in storage only when granted.
@@ -471,11 +494,16 @@ fn policy(config: &HandoffConfig) -> Policy {
 
 /// A handler's settled reply as a status, or what is wrong with it.
 fn read_reply(v: JsValue) -> Result<Status, String> {
+    // As JSON text, like every document from the host: a getter that
+    // throws or a cycle is a bad reply, not an exception in the wasm.
     let value: Value = if v.is_undefined() {
         Value::Null
     } else {
-        serde_wasm_bindgen::from_value(v)
-            .map_err(|_| "handoff reply: expected nothing or a plain object".to_string())?
+        js_sys::JSON::stringify(&v)
+            .ok()
+            .and_then(|s| s.as_string())
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .ok_or_else(|| "handoff reply: expected nothing or a plain object".to_string())?
     };
     from_reply(&value)
 }

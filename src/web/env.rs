@@ -25,14 +25,26 @@ pub fn read(zones: &[String]) -> Env {
         (true, _) => Device::Tablet,
         _ => Device::Desktop,
     };
-    let nav = w.navigator();
-    let mut languages: Vec<String> = nav
-        .languages()
-        .iter()
-        .filter_map(|l| l.as_string())
-        .collect();
+    // Read through Reflect: privacy tools replace these getters with ones
+    // that throw.
+    let nav: wasm_bindgen::JsValue = w.navigator().into();
+    let read = |key: &str| js_sys::Reflect::get(&nav, &key.into()).ok();
+    let mut languages: Vec<String> = match read("languages") {
+        Some(list) if super::convert::is_array(&list) => list
+            .unchecked_into::<js_sys::Array>()
+            .iter()
+            .filter_map(|l| l.as_string())
+            .filter(|l| !l.is_empty() && l.len() <= 35)
+            .take(10)
+            .collect(),
+        _ => Vec::new(),
+    };
     if languages.is_empty() {
-        languages.extend(nav.language());
+        languages.extend(
+            read("language")
+                .and_then(|l| l.as_string())
+                .filter(|l| !l.is_empty() && l.len() <= 35),
+        );
     }
     let zone_offsets = zones
         .iter()
@@ -96,18 +108,23 @@ fn offset(zone: &str) -> Option<i64> {
     parse_gmt(&name)
 }
 
-/// `"GMT"` -> 0, `"GMT+05:30"` -> 330, `"GMT-03:00"` -> -180.
+/// `"GMT"` -> 0, `"GMT+05:30"` -> 330, `"GMT-03:00"` -> -180. The text
+/// comes from `Intl`, which a page can replace: anything else (a multibyte
+/// sign, a huge number, an offset past 18 hours) is `None`, never a panic.
 fn parse_gmt(name: &str) -> Option<i64> {
     let rest = name.strip_prefix("GMT")?;
     if rest.is_empty() {
         return Some(0);
     }
-    let (sign, hm) = rest.split_at(1);
+    let (sign, hm) = if let Some(hm) = rest.strip_prefix('+') {
+        (1, hm)
+    } else {
+        (-1, rest.strip_prefix('-')?)
+    };
     let (h, m) = hm.split_once(':').unwrap_or((hm, "0"));
-    let minutes = h.parse::<i64>().ok()? * 60 + m.parse::<i64>().ok()?;
-    match sign {
-        "+" => Some(minutes),
-        "-" => Some(-minutes),
-        _ => None,
+    let (h, m) = (h.parse::<i64>().ok()?, m.parse::<i64>().ok()?);
+    if !(0..=18).contains(&h) || !(0..60).contains(&m) {
+        return None;
     }
+    Some(sign * (h * 60 + m))
 }

@@ -12,6 +12,7 @@
 //! expected wait, the team's reason for declining, or an apology with the
 //! alternative channels the config names.
 
+use super::convert::call_method;
 use super::widget::{button, el, html};
 use crate::config::Fallback;
 use crate::handoff::Channel;
@@ -194,8 +195,19 @@ impl Form {
     /// Check the fields (the browser says what is wrong, at the field) and
     /// read them. `None` when something required is missing or malformed.
     pub fn read(&self) -> Option<Filled> {
-        let form = self.form.dyn_ref::<web_sys::HtmlFormElement>()?;
-        if !form.report_validity() {
+        // The browser says what is wrong, at the field; if a page's script
+        // broke reportValidity, checkValidity (or, failing both, the engine's
+        // own check of the contact) decides.
+        let form: &JsValue = self.form.as_ref();
+        let check = |m| {
+            call_method(form, m, &js_sys::Array::new())
+                .ok()
+                .and_then(|v| v.as_bool())
+        };
+        if !check("reportValidity")
+            .or_else(|| check("checkValidity"))
+            .unwrap_or(true)
+        {
             return None;
         }
         let value = |r: &Row| {
@@ -245,8 +257,7 @@ impl StatusBlock {
             let link = |before: &str, text: &str, href: &str| -> Result<(), JsValue> {
                 let li = el(doc, &fallback, "li", "")?;
                 if !before.is_empty() {
-                    li.append_child(&doc.create_text_node(before))?;
-                    li.append_child(&doc.create_text_node(" "))?;
+                    li.append_with_str_2(before, " ")?;
                 }
                 let a = el(doc, &li, "a", "")?;
                 a.set_attribute("href", href)?;

@@ -1,6 +1,15 @@
 //! Event listeners that remove themselves when dropped, so `destroy()` only
 //! has to drop what it owns to leave the host page as it was.
+//!
+//! A hostile page may break the plumbing: a listener wrapper whose
+//! `removeEventListener` does nothing, or a handler of ours re-entered
+//! from inside itself (a host's `on('nudge')` handler that clicks). So the
+//! callback is disarmed on drop (a listener left behind does nothing) and
+//! a re-entrant call is skipped, where wasm-bindgen would throw "closure
+//! invoked recursively" into the page.
 
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AddEventListenerOptions, EventTarget};
@@ -10,7 +19,8 @@ pub struct Listener {
     target: EventTarget,
     kind: &'static str,
     capture: bool,
-    closure: Closure<dyn FnMut(web_sys::Event)>,
+    callback: JsValue,
+    armed: Rc<Cell<bool>>,
 }
 
 impl Listener {
@@ -32,30 +42,44 @@ impl Listener {
         passive: bool,
         f: impl FnMut(web_sys::Event) + 'static,
     ) -> Listener {
-        let closure = Closure::<dyn FnMut(web_sys::Event)>::new(f);
+        let armed = Rc::new(Cell::new(true));
+        let live = armed.clone();
+        let f = RefCell::new(f);
+        // Owned by JS: the browser frees it once no target holds it.
+        let callback = Closure::<dyn Fn(web_sys::Event)>::new(move |ev| {
+            if !live.get() {
+                return;
+            }
+            if let Ok(mut f) = f.try_borrow_mut() {
+                f(ev);
+            }
+        })
+        .into_js_value();
         let opts = AddEventListenerOptions::new();
         opts.set_capture(capture);
         opts.set_passive(passive);
-        // Adding a listener only fails for a non-callable; ours is callable.
+        // A page whose addEventListener throws gets no listener, not an error.
         let _ = target.add_event_listener_with_callback_and_add_event_listener_options(
             kind,
-            closure.as_ref().unchecked_ref(),
+            callback.unchecked_ref(),
             &opts,
         );
         Listener {
             target: target.clone(),
             kind,
             capture,
-            closure,
+            callback,
+            armed,
         }
     }
 }
 
 impl Drop for Listener {
     fn drop(&mut self) {
+        self.armed.set(false);
         let _ = self.target.remove_event_listener_with_callback_and_bool(
             self.kind,
-            self.closure.as_ref().unchecked_ref(),
+            self.callback.unchecked_ref(),
             self.capture,
         );
     }

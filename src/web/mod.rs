@@ -9,7 +9,8 @@
 //! - [`widget`]: the Shadow DOM user interface.
 //! - [`handoff_form`]: the handoff form and status inside the widget.
 //! - [`storage`]: the persisted snapshot.
-//! - [`timer`]: one wake-up at a known moment (engine, outbox).
+//! - [`timer`]: setTimeout a page cannot break (one dispatcher), one
+//!   wake-up at a known moment (engine, outbox), bounded waits.
 //! - [`listener`]: DOM listeners removed on drop.
 //! - [`delivery`]: carries each handoff (handlers, webhook outbox, chat tool).
 //! - [`webhook`]: handoff delivery over fetch and `sendBeacon`.

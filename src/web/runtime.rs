@@ -14,7 +14,7 @@ use super::delivery::{Delivery, Notice};
 use super::handoff_form::Known;
 use super::listener::Listener;
 use super::storage::{Store, KEY};
-use super::timer::WakeTimer;
+use super::timer::{Timeout, WakeTimer};
 use super::widget::{UiEvent, Widget};
 use crate::analytics::{envelope, Context, Source, Track};
 use crate::config::Config;
@@ -23,7 +23,6 @@ use crate::engine::{Action, Consent, Engine};
 use crate::journey::Event;
 use crate::knowledge::Knowledge;
 use crate::time::Millis;
-use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
@@ -56,14 +55,18 @@ pub fn now() -> Millis {
 pub struct Runtime {
     me: Weak<Runtime>,
     engine: RefCell<Engine>,
-    widget: RefCell<Option<Widget>>,
+    /// Shared out (never borrowed across a call): a page's listener may
+    /// destroy the instance while the widget is moving focus.
+    widget: RefCell<Option<Rc<Widget>>>,
     handlers: RefCell<Vec<(&'static str, js_sys::Function)>>,
     listeners: RefCell<Vec<Listener>>,
     capture: RefCell<Option<Capture>>,
     /// Carries handoffs to a person (handlers, webhook outbox, chat tool).
     delivery: RefCell<Option<Rc<Delivery>>>,
     timer: WakeTimer,
-    /// Pending save: the snapshot is written at most every [`SAVE_DELAY`].
+    /// A save is due: the snapshot is written at most every [`SAVE_DELAY`]
+    /// (by `save_timer`, or at once when the page has no timers).
+    dirty: Cell<bool>,
     save_timer: RefCell<Option<Timeout>>,
     queue: RefCell<VecDeque<Event>>,
     busy: Cell<bool>,
@@ -128,6 +131,7 @@ impl Runtime {
             capture: RefCell::new(None),
             delivery: RefCell::new(None),
             timer: WakeTimer::default(),
+            dirty: Cell::new(false),
             save_timer: RefCell::new(None),
             queue: RefCell::new(VecDeque::new()),
             busy: Cell::new(false),
@@ -186,7 +190,7 @@ impl Runtime {
             }
         });
         match Widget::mount(&doc, on, strings, locale, theme, handoff, nonce) {
-            Ok(w) => *self.widget.borrow_mut() = Some(w),
+            Ok(w) => *self.widget.borrow_mut() = Some(Rc::new(w)),
             Err(e) => self.report("the widget could not be shown", &e),
         }
     }
@@ -202,8 +206,21 @@ impl Runtime {
                 rt.dispatch(ev);
             }
         });
-        let host = self.widget.borrow().as_ref().map(|w| w.host().clone());
+        let host = self.widget().map(|w| w.host().clone());
         *self.capture.borrow_mut() = Some(Capture::start(&window, &doc, sink, host));
+        // Back from the back/forward cache.
+        let me = self.me.clone();
+        self.listeners
+            .borrow_mut()
+            .push(Listener::new(&window, "pageshow", move |ev| {
+                let persisted = js_sys::Reflect::get(&ev, &"persisted".into())
+                    .ok()
+                    .and_then(|p| p.as_bool())
+                    .unwrap_or(false);
+                if let (true, Some(rt)) = (persisted, me.upgrade()) {
+                    rt.restored();
+                }
+            }));
         // Another tab of this visitor saved: take its journey.
         let me = self.me.clone();
         self.listeners
@@ -229,6 +246,37 @@ impl Runtime {
             }));
     }
 
+    /// The browser put this page in its back/forward cache (`pagehide`
+    /// with `persisted`) and has now shown it again: other pages of the
+    /// visitor may have saved meanwhile (their storage events are not
+    /// guaranteed to reach a cached page), so take what is stored, then
+    /// record the return as a new page view and reopen what was closed
+    /// for the cache (the chat's event stream).
+    fn restored(&self) {
+        if self.destroyed.get() {
+            return;
+        }
+        let now = now();
+        let stored = match self.engine.try_borrow() {
+            Ok(e) if e.consent() == Consent::Granted => self.store.load(),
+            _ => None,
+        };
+        if let Ok(mut engine) = self.engine.try_borrow_mut() {
+            if let Some(snapshot) = stored {
+                engine.merge(snapshot);
+            }
+            engine.leave_page(now);
+        }
+        if let Some(d) = self.delivery.borrow().clone() {
+            d.restored();
+        }
+        if let Some(c) = self.chat() {
+            c.resume();
+        }
+        self.dispatch(current_page(String::new()));
+        self.dispatch(headings());
+    }
+
     /// Record the page the browser shows now (for routers no listener sees).
     pub fn page(&self) {
         self.dispatch(current_page(String::new()));
@@ -242,13 +290,13 @@ impl Runtime {
             Err(_) => return,
         };
         if consent == Consent::Denied {
-            self.save_timer.borrow_mut().take();
+            self.cancel_save();
             self.store.clear();
         }
-        if let Some(d) = self.delivery.borrow().as_ref() {
+        if let Some(d) = self.delivery.borrow().clone() {
             d.set_persist(consent == Consent::Granted);
         }
-        if let Some(c) = self.chat.borrow().as_ref() {
+        if let Some(c) = self.chat() {
             c.set_persist(consent == Consent::Granted);
         }
         self.perform(actions);
@@ -266,7 +314,7 @@ impl Runtime {
         let (results, actions) = found;
         self.perform(actions);
         self.arm_timer();
-        if let Some(w) = self.widget.borrow().as_ref() {
+        if let Some(w) = self.widget() {
             w.show_results(query, &results);
             self.listing.set(Source::Search);
         }
@@ -288,7 +336,7 @@ impl Runtime {
 
     /// Close the widget (host `close()`); not a visitor's dismissal.
     pub fn close(&self) {
-        if let Some(w) = self.widget.borrow().as_ref() {
+        if let Some(w) = self.widget() {
             w.close(false);
         }
     }
@@ -301,7 +349,7 @@ impl Runtime {
             Err(_) => None,
         };
         let Some(answer) = answer else { return false };
-        if let Some(w) = self.widget.borrow().as_ref() {
+        if let Some(w) = self.widget() {
             w.show_only(&answer);
         }
         self.opened(&answer.id, Source::Api, None);
@@ -331,8 +379,18 @@ impl Runtime {
         if let Ok(mut e) = self.engine.try_borrow_mut() {
             e.forget(random_id(), now());
         }
-        self.save_timer.borrow_mut().take();
+        self.cancel_save();
         self.store.clear();
+    }
+
+    /// The widget, if shown (a handle: no borrow is held while it runs).
+    fn widget(&self) -> Option<Rc<Widget>> {
+        self.widget.try_borrow().ok().and_then(|w| w.clone())
+    }
+
+    /// The built-in chat's conversation, if one is open.
+    fn chat(&self) -> Option<Rc<Chat>> {
+        self.chat.try_borrow().ok().and_then(|c| c.clone())
     }
 
     /// Is the instance destroyed?
@@ -401,7 +459,7 @@ impl Runtime {
             match action {
                 Action::ShowNudge(nudge) => {
                     self.track(Track::trigger_fired(&nudge));
-                    let shown = match self.widget.borrow().as_ref() {
+                    let shown = match self.widget() {
                         Some(w) => {
                             w.show_nudge(&nudge);
                             true
@@ -444,7 +502,7 @@ impl Runtime {
         match notice {
             Notice::Status { key, status, ui } => {
                 if ui {
-                    if let Some(w) = self.widget.borrow().as_ref() {
+                    if let Some(w) = self.widget() {
                         w.show_status(&status);
                     }
                 }
@@ -454,7 +512,7 @@ impl Runtime {
                         self.delivered.borrow_mut().push(key.clone());
                         self.track(t);
                     }
-                    let chatting = self.chat.borrow().is_some();
+                    let chatting = self.chat().is_some();
                     if ui && !chatting && self.chat_base.is_some() {
                         self.open_chat(&key, 0);
                     }
@@ -472,22 +530,42 @@ impl Runtime {
     }
 
     fn schedule_save(&self) {
-        let mut timer = self.save_timer.borrow_mut();
-        if timer.is_none() {
-            let me = self.me.clone();
-            *timer = Some(Timeout::new(SAVE_DELAY, move || {
-                if let Some(rt) = me.upgrade() {
-                    rt.flush();
-                }
-            }));
+        if self.dirty.replace(true) {
+            return; // a save is already due
         }
+        let me = self.me.clone();
+        let timer = Timeout::new(SAVE_DELAY, move || {
+            if let Some(rt) = me.upgrade() {
+                rt.flush();
+            }
+        });
+        match timer {
+            Some(t) => {
+                if let Ok(mut slot) = self.save_timer.try_borrow_mut() {
+                    *slot = Some(t);
+                }
+            }
+            // No timers on this page: save at once rather than never.
+            None => self.flush(),
+        }
+    }
+
+    fn cancel_save(&self) {
+        self.dirty.set(false);
+        let pending = self
+            .save_timer
+            .try_borrow_mut()
+            .ok()
+            .and_then(|mut t| t.take());
+        drop(pending);
     }
 
     /// Write a pending save now.
     fn flush(&self) {
-        if self.save_timer.borrow_mut().take().is_none() {
+        if !self.dirty.get() {
             return;
         }
+        self.cancel_save();
         let saved = match self.engine.try_borrow() {
             Ok(e) if e.consent() == Consent::Granted => self.store.save(e.snapshot()),
             _ => Ok(()),
@@ -514,15 +592,15 @@ impl Runtime {
                 self.ui(UiEvent::ShowChat)
             }
             UiEvent::ShowChat => {
-                if let Some(w) = self.widget.borrow().as_ref() {
+                if let Some(w) = self.widget() {
                     w.open_chat();
                 }
-                if let Some(c) = self.chat.borrow().as_ref() {
+                if let Some(c) = self.chat() {
                     c.mark_seen();
                 }
             }
             UiEvent::ChatSend(text) => {
-                let chat = self.chat.borrow().clone();
+                let chat = self.chat();
                 if let Some(c) = chat {
                     c.send(text);
                 }
@@ -533,14 +611,14 @@ impl Runtime {
                     .try_borrow()
                     .map(|e| e.panel_answers())
                     .unwrap_or_default();
-                if let Some(w) = self.widget.borrow().as_ref() {
+                if let Some(w) = self.widget() {
                     w.open_panel(&answers);
                 }
                 self.listing.set(Source::Panel);
             }
             UiEvent::Close => {
-                let nudge = self.widget.borrow().as_ref().and_then(|w| w.nudge_shown());
-                if let Some(w) = self.widget.borrow().as_ref() {
+                let nudge = self.widget().and_then(|w| w.nudge_shown());
+                if let Some(w) = self.widget() {
                     w.close(true);
                 }
                 // Closing a nudge dismisses its trigger; closing the panel
@@ -555,7 +633,7 @@ impl Runtime {
                 }
             }
             UiEvent::OpenAnswer(id) => {
-                let nudge = self.widget.borrow().as_ref().and_then(|w| w.nudge_shown());
+                let nudge = self.widget().and_then(|w| w.nudge_shown());
                 let source = if nudge.is_some() {
                     Source::Nudge
                 } else {
@@ -578,14 +656,14 @@ impl Runtime {
                     Ok(e) => {
                         let answers = e.panel_answers();
                         drop(e);
-                        if let Some(w) = self.widget.borrow().as_ref() {
+                        if let Some(w) = self.widget() {
                             w.open_panel_keep_focus(&answers);
                         }
                         return;
                     }
                     Err(_) => return,
                 };
-                if let Some(w) = self.widget.borrow().as_ref() {
+                if let Some(w) = self.widget() {
                     w.show_results(&q, &results);
                 }
                 self.listing.set(Source::Search);
@@ -608,7 +686,7 @@ impl Runtime {
                         id: id.clone(),
                         helpful,
                     });
-                    if let Some(w) = self.widget.borrow().as_ref() {
+                    if let Some(w) = self.widget() {
                         w.show_thanks();
                     }
                     self.emit(
@@ -618,13 +696,13 @@ impl Runtime {
                 }
             }
             UiEvent::Back => {
-                if let Some(w) = self.widget.borrow().as_ref() {
+                if let Some(w) = self.widget() {
                     w.show_list();
                 }
             }
             UiEvent::Talk => {
                 let known = self.known_contact();
-                if let Some(w) = self.widget.borrow().as_ref() {
+                if let Some(w) = self.widget() {
                     w.show_form(known);
                 }
             }
@@ -707,7 +785,11 @@ impl Runtime {
             .try_borrow()
             .is_ok_and(|e| e.consent() == Consent::Granted);
         let chat = Chat::open(base, id, seen, persist, notify);
-        if let Some(old) = self.chat.borrow_mut().replace(chat) {
+        let old = match self.chat.try_borrow_mut() {
+            Ok(mut slot) => slot.replace(chat),
+            Err(_) => Some(chat),
+        };
+        if let Some(old) = old {
             old.destroy();
         }
     }
@@ -718,7 +800,7 @@ impl Runtime {
         }
         match notice {
             ChatNotice::Thread { messages, fresh } => {
-                let open = match self.widget.borrow().as_ref() {
+                let open = match self.widget() {
                     Some(w) => {
                         w.show_chat(&messages, fresh.last());
                         w.is_open()
@@ -726,7 +808,7 @@ impl Runtime {
                     None => false,
                 };
                 if open {
-                    if let Some(c) = self.chat.borrow().as_ref() {
+                    if let Some(c) = self.chat() {
                         c.mark_seen();
                     }
                 }
@@ -738,17 +820,18 @@ impl Runtime {
                 }
             }
             ChatNotice::Closed => {
-                if let Some(w) = self.widget.borrow().as_ref() {
+                if let Some(w) = self.widget() {
                     w.chat_ended();
                 }
             }
             ChatNotice::NotSent(text) => {
-                if let Some(w) = self.widget.borrow().as_ref() {
+                if let Some(w) = self.widget() {
                     w.chat_not_sent(&text);
                 }
             }
             ChatNotice::Lost(reason) => {
-                self.chat.borrow_mut().take();
+                let lost = self.chat.try_borrow_mut().ok().and_then(|mut c| c.take());
+                drop(lost);
                 self.report(&reason, &JsValue::UNDEFINED);
             }
         }
@@ -828,8 +911,10 @@ impl Runtime {
                     ok = true;
                     replies.push(reply);
                 }
+                // Nothing is left to report it to; a warning, not a console
+                // error a page's monitoring would count as its own.
                 Err(e) if topic == "error" => {
-                    web_sys::console::error_2(&"Pathlight: an error handler threw".into(), &e)
+                    web_sys::console::warn_2(&"Pathlight: an error handler threw".into(), &e)
                 }
                 Err(e) => self.report("an event handler threw", &e),
             }
@@ -866,22 +951,40 @@ impl Runtime {
         self.flush();
         self.destroyed.set(true);
         self.timer.clear();
-        self.listeners.borrow_mut().clear();
-        self.capture.borrow_mut().take();
-        if let Some(d) = self.delivery.borrow_mut().take() {
+        // destroy() may run inside any of our calls into JS (a page's
+        // listener reacting to a focus move, a storage write): nothing here
+        // may assume a slot is free, so every take is a try.
+        fn take<T>(slot: &RefCell<Option<T>>) -> Option<T> {
+            slot.try_borrow_mut().ok().and_then(|mut s| s.take())
+        }
+        if let Ok(mut l) = self.listeners.try_borrow_mut() {
+            l.clear();
+        }
+        drop(take(&self.capture));
+        if let Some(d) = take(&self.delivery) {
             d.destroy();
         }
-        if let Some(c) = self.chat.borrow_mut().take() {
+        if let Some(c) = take(&self.chat) {
             c.destroy();
         }
-        if let Some(a) = self.analytics.borrow_mut().take() {
+        if let Some(a) = take(&self.analytics) {
             a.destroy();
         }
-        // Dropping the widget removes its node (and its listeners).
-        let widget = self.widget.borrow_mut().take();
-        drop(widget);
-        self.handlers.borrow_mut().clear();
-        self.queue.borrow_mut().clear();
+        // Dropping the widget removes its node (and its listeners); a
+        // method running on it holds it until it returns.
+        drop(take(&self.widget));
+        if let Ok(mut h) = self.handlers.try_borrow_mut() {
+            h.clear();
+        }
+        if let Ok(mut q) = self.queue.try_borrow_mut() {
+            q.clear();
+        }
+        // The config, the answers' index and the journey are freed now, not
+        // when the page's garbage collector gets round to the JS object
+        // (a host may keep it: auto.js's `ready` promise does).
+        if let Ok(mut e) = self.engine.try_borrow_mut() {
+            *e = Engine::new(Config::default(), Knowledge::default(), String::new());
+        }
     }
 }
 

@@ -14,13 +14,12 @@
 //! # }
 //! ```
 
+use super::timer::{sleep, within};
 use crate::time::Millis;
 use crate::transport::vendors::{Call, Completion, Loaded, Plan, Ready};
 use js_sys::{Array, Function, Promise, Reflect};
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::Window;
 
 pub use crate::transport::vendors::VendorError;
 
@@ -50,26 +49,26 @@ pub async fn run(plan: &Plan, timeout: Millis) -> Result<(), VendorError> {
         vendor: plan.vendor,
         vendor_global: plan.vendor.global(),
     };
-    let window = web_sys::window().ok_or(absent)?;
-    wait_ready(&window, plan, timeout).await?;
+    web_sys::window().ok_or(absent)?;
+    wait_ready(plan, timeout).await?;
     for call in &plan.calls {
-        perform(&window, plan, call, timeout).await?;
+        perform(plan, call, timeout).await?;
     }
     Ok(())
 }
 
-/// Poll [`Ready`] until it holds or `timeout` passes.
-async fn wait_ready(window: &Window, plan: &Plan, timeout: Millis) -> Result<(), VendorError> {
+/// Poll [`Ready`] until it holds or `timeout` passes (at once on a page
+/// without timers, where polling is impossible).
+async fn wait_ready(plan: &Plan, timeout: Millis) -> Result<(), VendorError> {
     let start = js_sys::Date::now();
     loop {
         if is_ready(&plan.ready) {
             return Ok(());
         }
         let waited = (js_sys::Date::now() - start).max(0.0) as Millis;
-        if waited >= timeout {
+        if waited >= timeout || !sleep(clamp(POLL_MS.min(timeout - waited))).await {
             return Err(not_ready(plan, timeout));
         }
-        sleep(window, POLL_MS.min(timeout - waited)).await;
     }
 }
 
@@ -152,12 +151,7 @@ fn invoke(path: &str, args: &[JsValue]) -> Result<JsValue, String> {
 }
 
 /// Make one call and await its outcome.
-async fn perform(
-    window: &Window,
-    plan: &Plan,
-    call: &Call,
-    timeout: Millis,
-) -> Result<(), VendorError> {
+async fn perform(plan: &Plan, call: &Call, timeout: Millis) -> Result<(), VendorError> {
     let threw = |message: String| VendorError::Threw {
         vendor: plan.vendor,
         call: call.describe(),
@@ -177,15 +171,14 @@ async fn perform(
             if !is_thenable(&returned) {
                 return Ok(());
             }
-            let settled = within(window, &Promise::resolve(&returned), timeout).await;
-            match settled {
-                Ok(Some(_)) => Ok(()),
-                Ok(None) => Err(VendorError::TimedOut {
+            match within(&Promise::resolve(&returned), clamp(timeout)).await {
+                Some(Ok(_)) => Ok(()),
+                None => Err(VendorError::TimedOut {
                     vendor: plan.vendor,
                     waiting_for: format!("{} to settle", call.describe()),
                     waited_ms: timeout,
                 }),
-                Err(e) => Err(threw(describe_js(&e))),
+                Some(Err(e)) => Err(threw(describe_js(&e))),
             }
         }
         Completion::Callback => {
@@ -196,10 +189,10 @@ async fn perform(
             }
             invoke(call.target, &args).map_err(threw)?;
             // The callback reports failures; one that never comes is not one.
-            match within(window, &reported, timeout).await {
-                Ok(Some(error)) if error.is_truthy() => Err(threw(describe_js(&error))),
-                Ok(_) => Ok(()),
-                Err(e) => Err(threw(describe_js(&e))),
+            match within(&reported, clamp(timeout)).await {
+                Some(Ok(error)) if error.is_truthy() => Err(threw(describe_js(&error))),
+                Some(Ok(_)) | None => Ok(()),
+                Some(Err(e)) => Err(threw(describe_js(&e))),
             }
         }
     }
@@ -211,42 +204,20 @@ fn is_thenable(value: &JsValue) -> bool {
         && Reflect::get(value, &JsValue::from_str("then")).is_ok_and(|t| t.is_function())
 }
 
-/// The promise's value, `None` if it did not settle within `ms`, or its
-/// rejection.
-async fn within(
-    window: &Window,
-    promise: &Promise,
-    ms: Millis,
-) -> Result<Option<JsValue>, JsValue> {
-    let marker: JsValue = js_sys::Object::new().into();
-    let timer = Promise::new(&mut |resolve, _reject| {
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_1(
-            &resolve,
-            clamp(ms),
-            &marker,
-        );
-    });
-    let race = Promise::race(&Array::of2(promise, &timer));
-    let value = JsFuture::from(race).await?;
-    Ok((value != marker).then_some(value))
-}
-
-/// Resolve after `ms` milliseconds.
-async fn sleep(window: &Window, ms: Millis) {
-    let timer = Promise::new(&mut |resolve, _reject| {
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, clamp(ms));
-    });
-    let _ = JsFuture::from(timer).await;
-}
-
-fn clamp(ms: Millis) -> i32 {
-    i32::try_from(ms).unwrap_or(i32::MAX)
+fn clamp(ms: Millis) -> u32 {
+    u32::try_from(ms).unwrap_or(u32::MAX)
 }
 
 /// A thrown or reported value as text a developer can read.
 fn describe_js(value: &JsValue) -> String {
-    let text = if let Some(e) = value.dyn_ref::<js_sys::Error>() {
-        format!("{}: {}", String::from(e.name()), String::from(e.message()))
+    let read = |key: &str| {
+        Reflect::get(value, &JsValue::from_str(key))
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default()
+    };
+    let text = if value.is_instance_of::<js_sys::Error>() {
+        format!("{}: {}", read("name"), read("message"))
     } else if let Some(s) = value.as_string() {
         s
     } else {

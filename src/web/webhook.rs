@@ -44,12 +44,37 @@
 //!   `text/plain;charset=UTF-8` whose body is the JSON payload.
 
 use super::convert::error_text;
+use super::timer::within;
 use crate::time::Millis;
 use crate::transport::outbox::{beacon_url, classify, Outcome};
-use gloo_timers::callback::Timeout;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{AbortController, Blob, BlobPropertyBag, Headers, RequestInit, Response};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(url: &str, init: &RequestInit) -> Result<JsValue, JsValue>;
+}
+
+/// `fetch(url, init)` as the page has it, which may be a wrapper that
+/// throws synchronously or returns something other than a promise: the
+/// throw is an `Err`, anything returned is made a promise.
+pub fn fetch(url: &str, init: &RequestInit) -> Result<js_sys::Promise, JsValue> {
+    global_fetch(url, init).map(|v| js_sys::Promise::resolve(&v))
+}
+
+/// [`fetch`], settled within `ms`: the response, or why there is none.
+pub async fn fetch_within(url: &str, init: &RequestInit, ms: u32) -> Result<Response, String> {
+    let promise = fetch(url, init).map_err(|e| describe(&e))?;
+    match within(&promise, ms).await {
+        None => Err(format!("no answer within {ms} ms")),
+        Some(Err(e)) => Err(describe(&e)),
+        Some(Ok(v)) => v
+            .dyn_into::<Response>()
+            .map_err(|_| "fetch answered something that is not a response".into()),
+    }
+}
 
 /// The beacon body's type: CORS-safelisted, so a cross-origin beacon is
 /// sent without a preflight (an `application/json` beacon is refused).
@@ -112,24 +137,22 @@ async fn exchange(url: &str, key: &str, body: &str, timeout: Millis, read: bool)
         outcome,
         reply: None,
     };
-    let Some(window) = web_sys::window() else {
-        return failed(Outcome::network("fetch is not available here"));
-    };
-    let controller = match AbortController::new() {
-        Ok(c) => c,
-        Err(e) => return failed(Outcome::network(&describe(&e))),
-    };
-    let init = match request(key, body, &controller) {
+    // The abort signal frees the connection; the race below is what bounds
+    // the wait, so a page's fetch wrapper that ignores the signal (or never
+    // settles) times out all the same. Without AbortController, no signal.
+    let controller = AbortController::new().ok();
+    let init = match request(key, body, controller.as_ref()) {
         Ok(init) => init,
         Err(e) => return failed(Outcome::network(&describe(&e))),
     };
-    let signal = controller.signal();
-    // Dropping the timer (when this function returns) cancels it; until
-    // then it also bounds reading the answer's body.
     let delay = u32::try_from(timeout).unwrap_or(u32::MAX);
-    let _abort = Timeout::new(delay, move || controller.abort());
-    let response = match JsFuture::from(window.fetch_with_str_and_init(url, &init)).await {
-        Ok(value) => match value.dyn_into::<Response>() {
+    let started = js_sys::Date::now();
+    let promise = match fetch(url, &init) {
+        Ok(p) => p,
+        Err(e) => return failed(Outcome::network(&describe(&e))),
+    };
+    let response = match within(&promise, delay).await {
+        Some(Ok(value)) => match value.dyn_into::<Response>() {
             Ok(response) => response,
             Err(_) => {
                 return failed(Outcome::network(
@@ -137,38 +160,56 @@ async fn exchange(url: &str, key: &str, body: &str, timeout: Millis, read: bool)
                 ))
             }
         },
-        Err(_) if signal.aborted() => return failed(Outcome::timed_out(timeout)),
-        Err(e) => return failed(Outcome::network(&describe(&e))),
+        None => {
+            if let Some(c) = &controller {
+                c.abort();
+            }
+            return failed(Outcome::timed_out(timeout));
+        }
+        Some(Err(e)) => return failed(Outcome::network(&describe(&e))),
     };
     let status = response.status();
     let retry_after = response.headers().get("Retry-After").ok().flatten();
     let now = js_sys::Date::now() as Millis;
     let outcome = classify(status, retry_after.as_deref(), now);
     let reply = if read && (200..300).contains(&status) {
-        reply(&response).await
+        let left = (f64::from(delay) - (js_sys::Date::now() - started)).max(0.0) as u32;
+        let body = reply(&response, left).await;
+        if body.is_none() {
+            if let Some(c) = &controller {
+                c.abort();
+            }
+        }
+        body
     } else {
         None
     };
     Answer { outcome, reply }
 }
 
-/// The answer's body as text, if it is short and arrives in time.
-async fn reply(response: &Response) -> Option<String> {
+/// The answer's body as text, if it is short and arrives within `ms`.
+async fn reply(response: &Response, ms: u32) -> Option<String> {
     let promise = response.text().ok()?;
-    let text = JsFuture::from(promise).await.ok()?.as_string()?;
+    let text = within(&promise, ms).await?.ok()?.as_string()?;
     (!text.trim().is_empty() && text.len() <= MAX_REPLY).then_some(text)
 }
 
 /// The `fetch` options: POST, JSON, the key, no credentials, no keepalive
 /// (a keepalive request shares the 64 KiB quota beacons need on
 /// `pagehide`), and the abort signal.
-fn request(key: &str, body: &str, controller: &AbortController) -> Result<RequestInit, JsValue> {
+fn request(
+    key: &str,
+    body: &str,
+    controller: Option<&AbortController>,
+) -> Result<RequestInit, JsValue> {
     let headers = [
         ("Content-Type", "application/json"),
         ("Idempotency-Key", key),
     ];
     let init = post_init(body, &headers, "omit")?;
-    init.set_signal(Some(&controller.signal()));
+    if let Some(c) = controller {
+        init.set_signal(Some(&c.signal()));
+    }
     js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::FALSE)?;
     Ok(init)
 }

@@ -515,8 +515,10 @@ impl Widget {
 
     /// Show one answer from the current list. False when it is not listed.
     pub fn show_answer(&self, id: &str) -> bool {
-        let answers = self.answers.borrow();
-        let Some(a) = answers.iter().find(|a| a.id == id) else {
+        // A copy: moving focus below runs page listeners, which may call
+        // back in (a search refills the list).
+        let found = self.answers.borrow().iter().find(|a| a.id == id).cloned();
+        let Some(a) = found else {
             return false;
         };
         let p = &self.parts;
@@ -724,8 +726,15 @@ fn style(doc: &Document, root: &ShadowRoot, nonce: Option<&str>) -> Result<(), J
         js_sys::Reflect::has(root, &JsValue::from_str("adoptedStyleSheets")).unwrap_or(false);
     if adoptable {
         if let Ok(sheet) = web_sys::CssStyleSheet::new() {
-            if sheet.replace_sync(CSS).is_ok() {
-                root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+            // Set through Reflect: a polyfill's setter may throw.
+            if sheet.replace_sync(CSS).is_ok()
+                && js_sys::Reflect::set(
+                    root,
+                    &"adoptedStyleSheets".into(),
+                    &js_sys::Array::of1(&sheet),
+                )
+                .unwrap_or(false)
+            {
                 return Ok(());
             }
         }
@@ -877,10 +886,16 @@ fn trap_focus(
 /// Re-place the widget whenever focus moves in the page (once the browser
 /// has scrolled the newly focused element into view) and when a scroll ends.
 fn watch_focus(doc: &Document, dodge: Rc<dyn Fn()>) -> Vec<Listener> {
-    let pending: Rc<RefCell<Option<gloo_timers::callback::Timeout>>> = Rc::default();
+    let pending: Rc<RefCell<Option<super::timer::Timeout>>> = Rc::default();
     let later = move || {
         let d = dodge.clone();
-        *pending.borrow_mut() = Some(gloo_timers::callback::Timeout::new(0, move || d()));
+        let timer = super::timer::Timeout::new(0, move || d());
+        if timer.is_none() {
+            dodge(); // no timers: at once
+        }
+        if let Ok(mut slot) = pending.try_borrow_mut() {
+            *slot = timer;
+        }
     };
     ["focusin", "focusout", "scrollend"]
         .into_iter()

@@ -11,13 +11,18 @@ export const CHROMIUM_ARGS = [
   '--no-first-run', '--disable-quic',
 ];
 
-/** Start the demo server and a browser; returns { base, browser, close }. */
-export async function launch() {
+/**
+ * Start the demo server and a browser; returns { base, browser, close }.
+ * `bfcache: true` keeps Chromium's back/forward cache on (playwright turns
+ * it off by default with --disable-back-forward-cache).
+ */
+export async function launch({ bfcache = false } = {}) {
   const server = await startServer();
   const base = server.base;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
+    ignoreDefaultArgs: bfcache ? ['--disable-back-forward-cache'] : [],
   });
   return {
     base,
