@@ -103,6 +103,8 @@ export async function init(options) {
     await nextTask();
     startup.environment();
     await nextTask();
+    startup.mount();
+    await nextTask();
   } catch (err) {
     startup.free();
     throw err;

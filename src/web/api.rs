@@ -5,7 +5,7 @@ use super::convert::{
     config_from_js, document, error_to_js, get, handoff_details, knowledge_from_js, nonce_option,
     object_arg, options, string_arg, to_js,
 };
-use super::runtime::{Runtime, TOPICS};
+use super::runtime::{Mounted, Runtime, TOPICS};
 use crate::config;
 use crate::engine::Consent;
 use crate::error::Error;
@@ -279,6 +279,7 @@ impl Pathlight {
 /// s.config(); await nextTask();
 /// s.answers(); await nextTask();
 /// s.environment(); await nextTask();
+/// s.mount(); await nextTask();
 /// const pl = s.start();
 /// ```
 #[wasm_bindgen]
@@ -288,6 +289,7 @@ pub struct Startup {
     config: Option<config::Config>,
     knowledge: Option<Knowledge>,
     env: Option<crate::rules::Env>,
+    mounted: Option<Mounted>,
     consent: Consent,
     locale: Option<String>,
     nonce: Option<String>,
@@ -324,6 +326,7 @@ impl Startup {
             config: None,
             knowledge: None,
             env: None,
+            mounted: None,
             consent,
             locale,
             nonce,
@@ -361,28 +364,46 @@ impl Startup {
         Ok(())
     }
 
-    /// Start Pathlight on the page: restore the journey, mount the widget,
-    /// begin capture. Runs the steps not run yet first.
-    pub fn start(mut self) -> Result<Pathlight, JsValue> {
+    /// Restore the stored journey and mount the widget (shown, not yet
+    /// capturing). Runs the steps before it that were not run yet.
+    pub fn mount(&mut self) -> Result<(), JsValue> {
+        if self.mounted.is_some() {
+            return Ok(());
+        }
         self.config()?;
         self.answers()?;
         self.environment()?;
-        let (Some(config), Some(knowledge), Some(env)) = (self.config, self.knowledge, self.env)
+        let (Some(config), Some(knowledge), Some(env)) =
+            (self.config.take(), self.knowledge.take(), self.env.take())
         else {
             return Err(error_to_js(&Error::Argument {
                 call: INIT,
                 message: "could not be started".into(),
             }));
         };
+        self.mounted = Some(Runtime::mount(
+            config,
+            knowledge,
+            env,
+            self.consent,
+            self.locale.take(),
+            self.nonce.take(),
+        ));
+        Ok(())
+    }
+
+    /// Start Pathlight on the page: begin capture and record the current
+    /// page. Runs the steps before it that were not run yet.
+    pub fn start(mut self) -> Result<Pathlight, JsValue> {
+        self.mount()?;
+        let Some(mounted) = self.mounted.take() else {
+            return Err(error_to_js(&Error::Argument {
+                call: INIT,
+                message: "could not be started".into(),
+            }));
+        };
         Ok(Pathlight {
-            rt: Runtime::start(
-                config,
-                knowledge,
-                env,
-                self.consent,
-                self.locale,
-                self.nonce,
-            ),
+            rt: mounted.begin(),
         })
     }
 }

@@ -92,18 +92,59 @@ pub struct Runtime {
     delivered: RefCell<Vec<String>>,
 }
 
+/// A runtime whose widget is mounted, not yet capturing: the second half
+/// of the start, split off so each half runs in a task of its own.
+pub struct Mounted {
+    rt: Rc<Runtime>,
+    handoff: crate::config::HandoffConfig,
+    persist: bool,
+}
+
+impl Mounted {
+    /// Start delivery and capture, reopen a remembered chat, and record
+    /// the current page.
+    pub fn begin(self) -> Rc<Runtime> {
+        let Mounted {
+            rt,
+            handoff,
+            persist,
+        } = self;
+        let me = rt.me.clone();
+        let notify = Rc::new(move |n: Notice| {
+            if let Some(rt) = me.upgrade() {
+                rt.notice(n);
+            }
+        });
+        *rt.delivery.borrow_mut() = Some(Delivery::start(handoff, persist, notify));
+        rt.start_capture();
+        if persist {
+            if let Some((id, seen)) = rt.chat_base.as_deref().and_then(Chat::stored) {
+                rt.open_chat(&id, seen);
+            }
+        }
+        let referrer = web_sys::window()
+            .and_then(|w| w.document())
+            .map(|d| d.referrer())
+            .unwrap_or_default();
+        rt.dispatch(current_page(referrer));
+        rt.dispatch(headings());
+        rt
+    }
+}
+
 impl Runtime {
-    /// Start: restore the stored journey, mount the widget, start capture,
-    /// and record the current page. `nonce` is the page's CSP nonce, for a
-    /// `<style>` element where constructable stylesheets are missing.
-    pub fn start(
+    /// The first half of the start: restore the stored journey and mount
+    /// the widget; [`Mounted::begin`] does the rest. `nonce` is the page's
+    /// CSP nonce, for a `<style>` element where constructable stylesheets
+    /// are missing.
+    pub fn mount(
         config: Config,
         knowledge: Knowledge,
         mut env: crate::rules::Env,
         consent: Consent,
         locale: Option<String>,
         nonce: Option<String>,
-    ) -> Rc<Runtime> {
+    ) -> Mounted {
         let store = Store::local();
         let now = now();
         if let Some(l) = locale {
@@ -149,27 +190,11 @@ impl Runtime {
             delivered: RefCell::new(Vec::new()),
         });
         rt.mount_widget(strings, &ui_locale, &theme, &handoff, nonce.as_deref());
-        let me = rt.me.clone();
-        let notify = Rc::new(move |n: Notice| {
-            if let Some(rt) = me.upgrade() {
-                rt.notice(n);
-            }
-        });
-        let persist = consent == Consent::Granted;
-        *rt.delivery.borrow_mut() = Some(Delivery::start(handoff, persist, notify));
-        rt.start_capture();
-        if persist {
-            if let Some((id, seen)) = rt.chat_base.as_deref().and_then(Chat::stored) {
-                rt.open_chat(&id, seen);
-            }
+        Mounted {
+            rt,
+            handoff,
+            persist: consent == Consent::Granted,
         }
-        let referrer = web_sys::window()
-            .and_then(|w| w.document())
-            .map(|d| d.referrer())
-            .unwrap_or_default();
-        rt.dispatch(current_page(referrer));
-        rt.dispatch(headings());
-        rt
     }
 
     fn mount_widget(
